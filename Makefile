@@ -1,0 +1,38 @@
+# Two commands set everything up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WEB_STAMP := node_modules/.package-lock.json
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+$(WEB_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 18 or newer) is needed for the web pages' libraries"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+run: $(STAMP) $(WEB_STAMP)
+	$(BIN)/smartcity db upgrade
+	$(BIN)/smartcity demo
+	$(BIN)/smartcity run --host 127.0.0.1 --port 5000
+
+test: $(STAMP) $(WEB_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/live.py
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache

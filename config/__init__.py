@@ -1,0 +1,1 @@
+"""Default settings, example deployments and the demo city's data (read as package data)."""

@@ -1,0 +1,355 @@
+"""The complaint lifecycle: intake, routing, status changes, forwarding, and who may see what."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from core import db, live
+from core.errors import ApiError
+from core.models import Agency, Category, Complaint, ComplaintEvent, Media, utcnow
+from core.photos import CheckedPhoto, store_photo
+from core.plugins import Hooks
+from core.serialize import complaint_payload, public_payload
+from core.types import Actor, ComplaintDraft, RoutingDecision
+
+log = logging.getLogger(__name__)
+
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "open": ("acknowledged", "in_progress", "resolved", "rejected"),
+    "acknowledged": ("in_progress", "resolved", "rejected"),
+    "in_progress": ("acknowledged", "resolved", "rejected"),
+    "resolved": ("closed", "open", "in_progress"),
+    "closed": ("open",),
+    "rejected": ("open",),
+}
+
+
+def hooks() -> Hooks:
+    return current_app.extensions["smartcity.hooks"]  # type: ignore[no-any-return]
+
+
+def media_root() -> Path:
+    return Path(current_app.config["SMARTCITY"]["instance_path"]) / "media"
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+
+def visible_complaints(actor: Actor) -> Select[tuple[Complaint]]:
+    """Complaints the actor may see: every plugin's grants OR-ed into one query."""
+    grants = hooks().complaint_visibility(actor=actor)
+    return select(Complaint).where(or_(*grants))
+
+
+def visible_complaint(complaint_id: int, actor: Actor) -> Complaint | None:
+    query = visible_complaints(actor).where(Complaint.id == complaint_id)
+    return db.session().scalar(query)
+
+
+def get_visible_or_404(complaint_id: int, actor: Actor) -> Complaint:
+    complaint = visible_complaint(complaint_id, actor)
+    if complaint is None:
+        raise ApiError(404, "not_found", f"No complaint {complaint_id} that you may see.")
+    return complaint
+
+
+def sees_personal_data(actor: Actor, complaint: Complaint) -> bool:
+    """Reporter identity is for the owning agency's staff, admins and the reporter alone."""
+    if actor.role == "admin" or (actor.user_id and actor.user_id == complaint.reporter_id):
+        return True
+    return actor.agency == complaint.agency_code and actor.role in ("officer", "staff", "head")
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A validated complaint submission and its checked photos."""
+
+    fields: dict[str, Any]
+    photos: tuple[CheckedPhoto, ...] = ()
+    idempotency_key: str | None = None
+
+    def fingerprint(self) -> str:
+        canonical = json.dumps(self.fields, sort_keys=True, default=str)
+        digest = hashlib.sha256(canonical.encode())
+        for photo in self.photos:
+            digest.update(photo.sha256.encode())
+        return digest.hexdigest()
+
+
+def create_complaint(intake: Intake, actor: Actor) -> tuple[Complaint, bool]:
+    """Store a complaint, routed and with its history started; returns (complaint, created).
+
+    A repeated ``Idempotency-Key`` returns the stored complaint instead of a
+    second one. Live events and ``complaint_created`` come after the commit.
+    """
+    session = db.session()
+    if intake.idempotency_key:
+        earlier = _replay(intake, actor)
+        if earlier is not None:
+            return earlier, False
+    category = session.get(Category, intake.fields["category"])
+    if category is None or not category.active:
+        raise ApiError(
+            400,
+            "validation_failed",
+            "Some fields are invalid.",
+            {"category": [f"Unknown category {intake.fields['category']!r}."]},
+        )
+    decision = _route(intake, category)
+    complaint = _new_complaint(intake, actor, category, decision)
+    stored_paths = [store_photo(photo, media_root()) for photo in intake.photos]
+    complaint.photos = [
+        Media(
+            path=path,
+            thumbnail_path="",
+            content_type=photo.content_type,
+            width=photo.width,
+            height=photo.height,
+            size_bytes=len(photo.data),
+            sha256=photo.sha256,
+        )
+        for photo, path in zip(intake.photos, stored_paths, strict=True)
+    ]
+    session.add(complaint)
+    session.add(_event(complaint, actor, "created", to_status="open", to_agency=decision.agency))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        _remove_files(stored_paths)
+        earlier = _replay(intake, actor) if intake.idempotency_key else None
+        if earlier is None:
+            raise
+        return earlier, False
+    except BaseException:
+        session.rollback()
+        _remove_files(stored_paths)
+        raise
+    _announce_created(complaint)
+    return complaint, True
+
+
+def _replay(intake: Intake, actor: Actor) -> Complaint | None:
+    earlier = db.session().scalar(
+        select(Complaint).where(Complaint.idempotency_key == intake.idempotency_key)
+    )
+    if earlier is None:
+        return None
+    reporter_id = None if intake.fields.get("anonymous") else actor.user_id
+    if earlier.request_fingerprint != intake.fingerprint() or earlier.reporter_id != reporter_id:
+        raise ApiError(
+            422,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different complaint.",
+        )
+    return earlier
+
+
+def _route(intake: Intake, category: Category) -> RoutingDecision:
+    fields = intake.fields
+    draft = ComplaintDraft(
+        category=category.code,
+        description=fields["description"],
+        lat=fields["lat"],
+        lon=fields["lon"],
+        address=fields.get("address"),
+        category_name=category.name_id,
+        category_agency=category.agency_code,
+        category_agency_name=_agency_name(category.agency_code),
+        attributes=fields.get("attributes") or {},
+    )
+    decision: RoutingDecision = hooks().route_complaint(draft=draft)
+    if db.session().get(Agency, decision.agency) is None:
+        raise RuntimeError(f"routing chose unknown agency {decision.agency!r} ({decision.rule})")
+    return decision
+
+
+def _agency_name(code: str) -> str:
+    agency = db.session().get(Agency, code)
+    return agency.name if agency else code
+
+
+def _new_complaint(
+    intake: Intake, actor: Actor, category: Category, decision: RoutingDecision
+) -> Complaint:
+    fields = intake.fields
+    now = utcnow()
+    return Complaint(
+        category_code=category.code,
+        description=fields["description"].strip(),
+        lat=fields["lat"],
+        lon=fields["lon"],
+        address=fields.get("address"),
+        status="open",
+        agency_code=decision.agency,
+        routing_agency=decision.agency,
+        routing_rule=decision.rule,
+        routing_reason=decision.reason,
+        district=decision.district,
+        public=category.public,
+        attributes=fields.get("attributes") or {},
+        reporter_id=None if fields.get("anonymous") else actor.user_id,
+        anonymous=bool(fields.get("anonymous")) or actor.is_anonymous,
+        contact_name=fields.get("contact_name"),
+        contact_email=fields.get("contact_email"),
+        contact_phone=fields.get("contact_phone"),
+        idempotency_key=intake.idempotency_key,
+        request_fingerprint=intake.fingerprint() if intake.idempotency_key else None,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _remove_files(relative_paths: list[str]) -> None:
+    for relative in relative_paths:
+        (media_root() / relative).unlink(missing_ok=True)
+
+
+def _event(complaint: Complaint, actor: Actor, kind: str, **values: Any) -> ComplaintEvent:
+    return ComplaintEvent(
+        complaint=complaint,
+        kind=kind,
+        at=utcnow(),
+        actor_id=actor.user_id,
+        actor_role=actor.role,
+        **values,
+    )
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+def require_right(actor: Actor, complaint: Complaint, action: str) -> None:
+    if actor.is_anonymous:
+        raise ApiError(401, "unauthorized", "Sign in first.")
+    if not hooks().can_change_complaint(actor=actor, complaint=complaint, action=action):
+        raise ApiError(403, "forbidden", f"You may not do this ({action}) on this complaint.")
+
+
+def update_complaint(
+    complaint: Complaint, actor: Actor, status: str | None, note: str | None, note_public: bool
+) -> ComplaintEvent:
+    """Change status and/or add a note, as one event in the complaint's history."""
+    old_status = complaint.status
+    if status is not None and status != old_status:
+        require_right(actor, complaint, f"status:{status}")
+        if status not in ALLOWED_TRANSITIONS[old_status]:
+            raise ApiError(
+                409,
+                "invalid_transition",
+                f"A complaint that is {old_status} cannot become {status}.",
+            )
+    else:
+        status = None
+        if note is None:
+            raise ApiError(409, "no_change", f"The complaint is already {old_status}.")
+        require_right(actor, complaint, "note")
+    now = utcnow()
+    kind = "status" if status else "note"
+    event = _event(
+        complaint,
+        actor,
+        kind,
+        from_status=old_status if status else None,
+        to_status=status,
+        note=note,
+        public=note_public if note else True,
+    )
+    if status:
+        complaint.status = status
+        if status == "acknowledged" and complaint.acknowledged_at is None:
+            complaint.acknowledged_at = now
+        if status == "resolved":
+            complaint.resolved_at = now
+    complaint.updated_at = now
+    db.session().add(event)
+    db.session().commit()
+    _announce(complaint, "complaint.updated", extra_rooms=())
+    if status:
+        hooks().notify(
+            "complaint_status_changed", complaint=complaint, event=event, old_status=old_status
+        )
+    return event
+
+
+def forward_complaint(complaint: Complaint, actor: Actor, agency: str, reason: str) -> ComplaintEvent:
+    """Move a complaint to another agency with a reason; both agencies see it happen live."""
+    require_right(actor, complaint, "forward")
+    if actor.role not in ("staff", "head", "admin"):
+        raise ApiError(403, "forbidden", "Only staff and heads forward complaints.")
+    if db.session().get(Agency, agency) is None:
+        raise ApiError(
+            400, "validation_failed", "Some fields are invalid.", {"agency": ["Unknown agency."]}
+        )
+    old_agency = complaint.agency_code
+    if agency == old_agency:
+        raise ApiError(409, "no_change", "The complaint already belongs to that agency.")
+    event = _event(
+        complaint, actor, "forwarded", from_agency=old_agency, to_agency=agency, note=reason
+    )
+    complaint.agency_code = agency
+    complaint.updated_at = utcnow()
+    db.session().add(event)
+    db.session().commit()
+    _announce(complaint, "complaint.forwarded", extra_rooms=(f"agency:{old_agency}",))
+    hooks().notify("complaint_forwarded", complaint=complaint, event=event, old_agency=old_agency)
+    return event
+
+
+# --- live events -----------------------------------------------------------------------------
+
+
+def _announce_created(complaint: Complaint) -> None:
+    _announce(complaint, "complaint.created", extra_rooms=())
+    hooks().notify("complaint_created", complaint=complaint)
+
+
+def _announce(complaint: Complaint, event: str, extra_rooms: tuple[str, ...]) -> None:
+    """Staff rooms get the whole complaint; public rooms get it without personal data."""
+    staff_rooms = [f"agency:{complaint.agency_code}", "city", *extra_rooms]
+    live.publish(staff_rooms, event, complaint_payload(complaint, personal=True))
+    public_rooms = [f"complaint:{complaint.id}"]
+    if complaint.public:
+        public_rooms.append("public")
+    live.publish(public_rooms, event, public_payload(complaint))
+
+
+# --- listing ---------------------------------------------------------------------------------
+
+
+def list_complaints(actor: Actor, args: dict[str, Any]) -> tuple[list[Complaint], int | None]:
+    """A page of visible complaints, newest first, and the cursor of the next page."""
+    query = visible_complaints(actor)
+    if "bbox" in args:
+        min_lon, min_lat, max_lon, max_lat = args["bbox"]
+        query = query.where(
+            Complaint.lat.between(min_lat, max_lat), Complaint.lon.between(min_lon, max_lon)
+        )
+    if "status" in args:
+        query = query.where(Complaint.status.in_(args["status"]))
+    if "agency" in args:
+        query = query.where(Complaint.agency_code == args["agency"])
+    if "category" in args:
+        query = query.where(Complaint.category_code == args["category"])
+    if "since" in args:
+        since: datetime = args["since"]
+        query = query.where(Complaint.updated_at >= since)
+    if args.get("after_id"):
+        query = query.where(Complaint.id < args["after_id"])
+    limit = args["limit"]
+    rows = list(db.session().scalars(query.order_by(Complaint.id.desc()).limit(limit + 1)))
+    next_after = rows[limit - 1].id if len(rows) > limit else None
+    return rows[:limit], next_after

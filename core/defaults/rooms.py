@@ -1,0 +1,35 @@
+"""Default live rooms: the server, not the client, decides who hears what."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core import db, hookimpl
+from core.models import OPEN_STATUSES, Complaint
+from core.types import TRIAGE_AGENCY, Actor
+
+FOLLOWED_COMPLAINTS_LIMIT = 200
+
+
+@hookimpl(trylast=True)
+def live_rooms(actor: Actor) -> list[str]:
+    if actor.role == "admin":
+        return ["city", f"agency:{TRIAGE_AGENCY}"]
+    rooms = []
+    if actor.agency and actor.role in ("officer", "staff", "head"):
+        rooms.append(f"agency:{actor.agency}")
+    else:
+        rooms.append("public")
+    if actor.role == "resident":
+        rooms.extend(f"complaint:{complaint_id}" for complaint_id in _own_open_complaints(actor))
+    return rooms
+
+
+def _own_open_complaints(actor: Actor) -> list[int]:
+    query = (
+        select(Complaint.id)
+        .where(Complaint.reporter_id == actor.user_id, Complaint.status.in_(OPEN_STATUSES))
+        .order_by(Complaint.id.desc())
+        .limit(FOLLOWED_COMPLAINTS_LIMIT)
+    )
+    return list(db.session().scalars(query))

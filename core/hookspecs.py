@@ -1,0 +1,284 @@
+"""Every hook a plugin can implement: the plugin authors' manual.
+
+Call hooks with keywords only. Specs may gain arguments over time, never lose
+or rename one, so an implementation may accept any subset of the arguments.
+A plugin is a module (or package) with functions marked ``@core.hookimpl``,
+declared under the ``smartcity.plugins`` entry-point group in its
+distribution's metadata; the entry name is the plugin's name, its blueprint
+name and its config section.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from core import hookspec
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint, Flask
+    from sqlalchemy import ColumnElement
+    from sqlalchemy.orm import Session
+
+    from core.models import Complaint, ComplaintEvent
+    from core.types import Actor, AgencySpec, CategorySpec, ComplaintDraft, RoutingDecision
+
+
+# --- start-up --------------------------------------------------------------------------------
+
+
+@hookspec
+def register_agencies() -> list[AgencySpec]:
+    """Contribute the agencies this plugin brings.
+
+    Every plugin's list is combined; an agency code must be unique across
+    plugins (a duplicate stops the start-up). Agencies are synced into the
+    database by ``smartcity db upgrade`` and at server start.
+
+    Returns: a list of ``core.types.AgencySpec``.
+
+    Example::
+
+        @hookimpl
+        def register_agencies():
+            return [AgencySpec(code="dlh", name="Dinas Lingkungan Hidup")]
+    """
+
+
+@hookspec
+def register_categories() -> list[CategorySpec]:
+    """Contribute complaint categories, each owned by an agency.
+
+    Every plugin's list is combined; a category code must be unique and its
+    ``agency`` must be registered by some plugin.
+
+    Returns: a list of ``core.types.CategorySpec``.
+
+    Example::
+
+        @hookimpl
+        def register_categories():
+            return [CategorySpec(code="garbage", agency="dlh",
+                                 name_id="Sampah menumpuk", name_en="Garbage pile")]
+    """
+
+
+@hookspec
+def register_blueprints() -> list[Blueprint]:
+    """Contribute Flask blueprints.
+
+    A ``flask_smorest.Blueprint`` is mounted under ``/api/v1/<blueprint name>``
+    and appears in the OpenAPI document; a plain ``flask.Blueprint`` is
+    mounted under ``/<blueprint name>`` (pages) unless it sets its own
+    ``url_prefix``.
+
+    Returns: a list of blueprints.
+
+    Example::
+
+        @hookimpl
+        def register_blueprints():
+            from plugins.cctv.views import api
+            return [api]
+    """
+
+
+@hookspec
+def register_commands() -> list[click.Command]:
+    """Contribute ``smartcity`` CLI commands (click commands or groups).
+
+    They run inside the application context, so they can use the database.
+
+    Returns: a list of click commands.
+
+    Example::
+
+        @hookimpl
+        def register_commands():
+            @click.command("hello")
+            def hello():
+                click.echo("hello")
+            return [hello]
+    """
+
+
+@hookspec
+def register_migrations() -> list[str]:
+    """Contribute Alembic version folders for the plugin's own tables.
+
+    A plugin's tables subclass ``core.models.Base``. Its first migration has
+    ``down_revision = None``, ``branch_labels = ("<plugin name>",)`` and
+    ``depends_on`` core's first revision, so ``smartcity db upgrade`` applies
+    core's and every plugin's branch together.
+
+    Returns: a list of absolute folder paths.
+
+    Example::
+
+        @hookimpl
+        def register_migrations():
+            return [str(Path(__file__).parent / "migrations")]
+    """
+
+
+@hookspec
+def load_demo(session: Session) -> None:
+    """Add the plugin's part of the demo city (``smartcity demo``) to an empty database.
+
+    Arguments:
+        session: the SQLAlchemy session of the demo load; add rows to it and
+            do not commit (core commits everything at once, or nothing).
+
+    Returns nothing. Example: the cctv plugin adds the demo cameras.
+    """
+
+
+@hookspec
+def app_started(app: Flask) -> None:
+    """The application is built: every plugin is loaded and every blueprint mounted.
+
+    Arguments:
+        app: the Flask application; keep plugin state in
+            ``app.extensions["<plugin name>"]``, never on shared objects.
+
+    Returns nothing. Example: start a background monitor when serving.
+    """
+
+
+# --- complaint lifecycle ---------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def route_complaint(draft: ComplaintDraft) -> RoutingDecision | None:
+    """Decide which agency owns a new complaint. ``firstresult``: the first non-None wins.
+
+    Arguments:
+        draft: the validated complaint about to be stored (category, text,
+            point, category's owning agency, extra attributes).
+
+    Returns: a ``core.types.RoutingDecision`` (agency code, rule name, a
+    sentence a resident understands, optional district code), or None to let
+    the next plugin decide. Core's own last-resort implementation sends the
+    complaint to the city's triage queue (agency ``triage``), never nowhere.
+
+    Example::
+
+        @hookimpl
+        def route_complaint(draft):
+            if draft.category == "garbage":
+                return RoutingDecision("dlh", "sanitation.garbage", "Garbage goes to DLH")
+    """
+
+
+@hookspec
+def complaint_created(complaint: Complaint) -> None:
+    """A complaint was committed. Called after the commit, before the response is sent.
+
+    Arguments:
+        complaint: the stored ``core.models.Complaint`` (attached to the
+            request's session; read, do not modify it here).
+
+    Returns nothing. An exception is logged and isolated: the complaint
+    stands and the resident still gets the 201. Do slow work in a greenlet.
+    """
+
+
+@hookspec
+def complaint_status_changed(complaint: Complaint, event: ComplaintEvent, old_status: str) -> None:
+    """A complaint's status changed and was committed.
+
+    Arguments:
+        complaint: the complaint, with its new status.
+        event: the ``core.models.ComplaintEvent`` recording the change (actor, note).
+        old_status: the status before the change.
+
+    Returns nothing. Exceptions are logged and isolated.
+    """
+
+
+@hookspec
+def complaint_forwarded(complaint: Complaint, event: ComplaintEvent, old_agency: str) -> None:
+    """A complaint moved to another agency and the move was committed.
+
+    Arguments:
+        complaint: the complaint, now owned by ``complaint.agency_code``.
+        event: the ``core.models.ComplaintEvent`` recording the move and its reason.
+        old_agency: the code of the agency it left.
+
+    Returns nothing. Exceptions are logged and isolated.
+    """
+
+
+@hookspec
+def complaint_api_extra(complaint: Complaint, actor: Actor) -> dict[str, Any] | None:
+    """Add keys to a complaint's API representation (single-complaint view).
+
+    Arguments:
+        complaint: the complaint being shown.
+        actor: who is looking (``core.types.Actor``).
+
+    Returns: a dict merged under ``"extra"`` keyed by plugin name, or None.
+    Example: the cctv plugin returns the nearest cameras.
+    """
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+
+@hookspec
+def complaint_visibility(actor: Actor) -> list[ColumnElement[bool]]:
+    """Grant an actor sight of complaints, as SQL conditions on ``core.models.Complaint``.
+
+    Every plugin's conditions are OR-ed into one WHERE clause (one query, never
+    a question per row). Core's defaults grant: public complaints to everyone,
+    its own reports to a reporter, its agency's complaints to that agency's
+    officers and staff, and everything to admins.
+
+    Arguments:
+        actor: who is asking (``core.types.Actor``).
+
+    Returns: a list of SQLAlchemy boolean expressions (possibly empty).
+
+    Example::
+
+        @hookimpl
+        def complaint_visibility(actor):
+            if actor.agency == "polda":
+                return [Complaint.category_code.in_(["crime", "accident"])]
+            return []
+    """
+
+
+@hookspec
+def can_change_complaint(actor: Actor, complaint: Complaint, action: str) -> bool | None:
+    """Decide whether an actor may act on a complaint. ``firstresult``-like: any False denies.
+
+    Arguments:
+        actor: who wants to act.
+        complaint: the complaint.
+        action: one of ``"status:<new status>"``, ``"note"``, ``"forward"``.
+
+    Returns: True to allow, False to deny, None to have no opinion. The
+    action is allowed when at least one plugin says True and none says False.
+    Core's defaults allow admins everything, staff and heads of the owning
+    agency everything, and officers of that agency notes and the statuses
+    ``in_progress`` and ``resolved``.
+    """
+
+
+# --- live feed -------------------------------------------------------------------------------
+
+
+@hookspec
+def live_rooms(actor: Actor) -> list[str]:
+    """Name the Socket.IO rooms a new connection joins; the server decides, never the client.
+
+    Arguments:
+        actor: the authenticated user of the connection (anonymous if none).
+
+    Returns: a list of room names; every plugin's rooms are joined. Core's
+    defaults: ``public`` for anonymous visitors and residents,
+    ``agency:<code>`` for an agency's officers and staff, ``city`` and
+    ``agency:triage`` for admins, ``complaint:<id>`` for a resident's open
+    reports. (The dispatch plugin adds ``officer:<user id>`` for officers.)
+    """

@@ -1,0 +1,94 @@
+"""Complaints as plain dicts in the one shape the API, the live feed and the pages share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.models import Complaint, ComplaintEvent, Media
+
+
+def photo_payload(media: Media) -> dict[str, Any]:
+    return {
+        "id": media.id,
+        "url": f"/media/{media.id}",
+        "thumbnail_url": f"/media/{media.id}/thumbnail",
+        "width": media.width,
+        "height": media.height,
+        "content_type": media.content_type,
+    }
+
+
+def event_payload(event: ComplaintEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "at": event.at.isoformat(),
+        "actor_role": event.actor_role,
+        "actor_id": event.actor_id,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "from_agency": event.from_agency,
+        "to_agency": event.to_agency,
+        "note": event.note,
+        "public": event.public,
+    }
+
+
+def complaint_payload(
+    complaint: Complaint, personal: bool, history: list[ComplaintEvent] | None = None
+) -> dict[str, Any]:
+    """The complaint; ``personal`` adds the reporter, ``history`` the given events."""
+    category = complaint.category
+    payload: dict[str, Any] = {
+        "id": complaint.id,
+        "category": complaint.category_code,
+        "category_name": {"id": category.name_id, "en": category.name_en},
+        "description": complaint.description,
+        "lat": complaint.lat,
+        "lon": complaint.lon,
+        "address": complaint.address,
+        "status": complaint.status,
+        "agency": complaint.agency_code,
+        "routing": {
+            "agency": complaint.routing_agency,
+            "rule": complaint.routing_rule,
+            "reason": complaint.routing_reason,
+            "district": complaint.district,
+        },
+        "public": complaint.public,
+        "anonymous": complaint.anonymous,
+        "attributes": complaint.attributes,
+        "photos": [photo_payload(media) for media in complaint.photos],
+        "created_at": complaint.created_at.isoformat(),
+        "updated_at": complaint.updated_at.isoformat(),
+    }
+    if personal:
+        payload["reporter"] = {
+            "user_id": complaint.reporter_id,
+            "name": complaint.contact_name,
+            "email": complaint.contact_email,
+            "phone": complaint.contact_phone,
+        }
+    if history is not None:
+        payload["history"] = [event_payload(event) for event in history]
+    return payload
+
+
+def public_payload(
+    complaint: Complaint, history: list[ComplaintEvent] | None = None
+) -> dict[str, Any]:
+    """What anyone may see: no reporter, no internal notes, no staff identities."""
+    payload = complaint_payload(complaint, personal=False)
+    if history is not None:
+        payload["history"] = [
+            _public_event(event) for event in history if event.public or event.kind != "note"
+        ]
+    return payload
+
+
+def _public_event(event: ComplaintEvent) -> dict[str, Any]:
+    shown = event_payload(event)
+    shown["actor_id"] = None
+    if not event.public:
+        shown["note"] = None
+    return shown

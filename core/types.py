@@ -1,0 +1,95 @@
+"""Plain data classes exchanged between core and plugins through hooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("resident", "officer", "staff", "head", "admin")
+STAFF_ROLES = ("staff", "head", "admin")
+
+TRIAGE_AGENCY = "triage"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, or an anonymous visitor (``user_id`` None)."""
+
+    user_id: int | None = None
+    role: str = "anonymous"
+    agency: str | None = None
+    email: str | None = None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff, heads and admins work complaints at a console."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def label(self) -> str:
+        return self.email or "anonymous"
+
+
+ANONYMOUS = Actor()
+
+
+@dataclass(frozen=True)
+class AgencySpec:
+    """An agency a plugin contributes; ``code`` is its stable identifier."""
+
+    code: str
+    name: str
+    short_name: str = ""
+    description: str = ""
+    external: bool = False
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    """A complaint category a plugin contributes.
+
+    ``attributes`` are extra questions shown on the report form, each a dict
+    with ``code``, ``label``, ``datatype`` (string, number, text, datetime,
+    singlevaluelist, multivaluelist), ``required`` and optional ``values``.
+    """
+
+    code: str
+    agency: str
+    name_id: str
+    name_en: str
+    sla_acknowledge_minutes: int = 60
+    sla_resolve_hours: int = 72
+    public: bool = True
+    urgent: bool = False
+    group: str = ""
+    keywords: tuple[str, ...] = ()
+    attributes: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ComplaintDraft:
+    """A complaint about to be stored: what routing hooks decide on."""
+
+    category: str
+    description: str
+    lat: float
+    lon: float
+    address: str | None = None
+    category_name: str = ""
+    category_agency: str | None = None
+    category_agency_name: str = ""
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    """Which agency owns a complaint, by which rule, and why, in words a resident reads."""
+
+    agency: str
+    rule: str
+    reason: str
+    district: str | None = None

@@ -1,0 +1,118 @@
+"""The web shell: pages rendered by Jinja, sign-in with a session, front-end libraries from npm."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from core import auth, db
+from core.auth import current_actor
+
+blueprint = Blueprint("web", __name__)
+
+# Front-end packages installed by npm from package-lock.json, and the folders of each served.
+VENDOR_ROOT = Path(__file__).resolve().parent.parent / "node_modules"
+VENDOR_FOLDERS = ("leaflet/dist", "leaflet.markercluster/dist", "socket.io-client/dist")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
+    app.context_processor(_page_context)
+
+
+def _page_context() -> dict[str, Any]:
+    actor = current_actor()
+    return {
+        "actor": actor,
+        "api_token": session.get(auth.SESSION_TOKEN_KEY) if not actor.is_anonymous else None,
+        "csrf_token": _csrf_token(),
+    }
+
+
+def _csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return str(session["csrf"])
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf_token", "")
+    if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
+        abort(400, "The form expired; reload the page and try again.")
+
+
+@blueprint.get("/vendor/<path:filename>")
+def vendor(filename: str) -> Response:
+    if not filename.startswith(tuple(folder + "/" for folder in VENDOR_FOLDERS)):
+        abort(404)
+    return send_from_directory(VENDOR_ROOT, filename, max_age=86400)
+
+
+@blueprint.get("/")
+def index() -> str:
+    return render_template("index.html")
+
+
+@blueprint.get("/report")
+def report() -> str:
+    return render_template("report.html")
+
+
+@blueprint.get("/complaints/<int:complaint_id>")
+def complaint(complaint_id: int) -> str:
+    return render_template("complaint.html", complaint_id=complaint_id)
+
+
+@blueprint.get("/console")
+def console() -> str | Response:
+    actor = current_actor()
+    if actor.is_anonymous:
+        return redirect(url_for("web.login", next=request.path))
+    if not actor.is_staff:
+        abort(403, "The console is for agency staff, heads and admins.")
+    return render_template("console.html")
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> str | Response | tuple[str, int]:
+    if request.method == "GET":
+        return render_template("login.html", error=None)
+    _check_csrf()
+    user = auth.authenticate(request.form.get("email", ""), request.form.get("password", ""))
+    if user is None:
+        return render_template("login.html", error="Wrong email or password."), 401
+    token = auth.issue_token(user)
+    db.session().commit()
+    session.clear()
+    session.permanent = True
+    session[auth.SESSION_TOKEN_KEY] = token
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("web.console") if user.role in ("staff", "head", "admin") else "/"
+    return redirect(target)
+
+
+@blueprint.post("/logout")
+def logout() -> Response:
+    _check_csrf()
+    token = session.get(auth.SESSION_TOKEN_KEY)
+    if token:
+        auth.revoke_token(token)
+        db.session().commit()
+    session.clear()
+    return redirect(url_for("web.index"))

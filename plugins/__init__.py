@@ -1,0 +1,1 @@
+"""The in-tree plugins; each is found through the smartcity.plugins entry points like any other."""

@@ -1,0 +1,67 @@
+"""Dinas Lingkungan Hidup (environment agency): garbage, dumping and rubbish in rivers."""
+
+from __future__ import annotations
+
+from core import hookimpl
+from core.types import AgencySpec, CategorySpec
+
+AGENCY = "dlh"
+
+
+@hookimpl
+def register_agencies() -> list[AgencySpec]:
+    return [
+        AgencySpec(
+            code=AGENCY,
+            name="Dinas Lingkungan Hidup",
+            short_name="DLH",
+            description="Kebersihan kota: sampah, pembuangan liar, sungai.",
+        )
+    ]
+
+
+@hookimpl
+def register_categories() -> list[CategorySpec]:
+    group = "Kebersihan / Cleanliness"
+    return [
+        CategorySpec(
+            code="garbage",
+            agency=AGENCY,
+            name_id="Sampah menumpuk",
+            name_en="Pile of garbage",
+            sla_acknowledge_minutes=60,
+            sla_resolve_hours=24,
+            group=group,
+            keywords=("sampah", "garbage", "trash", "rubbish"),
+        ),
+        CategorySpec(
+            code="illegal_dumping",
+            agency=AGENCY,
+            name_id="Pembuangan sampah liar",
+            name_en="Illegal dumping",
+            sla_acknowledge_minutes=120,
+            sla_resolve_hours=48,
+            group=group,
+            keywords=("buang sampah", "dumping", "puing"),
+        ),
+        CategorySpec(
+            code="missed_collection",
+            agency=AGENCY,
+            name_id="Sampah tidak diangkut",
+            name_en="Missed garbage collection",
+            sla_acknowledge_minutes=120,
+            sla_resolve_hours=24,
+            group=group,
+            keywords=("angkut", "truk sampah", "collection"),
+        ),
+        CategorySpec(
+            code="river_trash",
+            agency=AGENCY,
+            name_id="Sampah di sungai",
+            name_en="Trash in a river",
+            sla_acknowledge_minutes=120,
+            sla_resolve_hours=72,
+            group=group,
+            keywords=("kali", "sungai", "river"),
+        ),
+    ]
