@@ -69,7 +69,7 @@ def _init_rate_limits(app: Flask, settings: Mapping[str, Any]) -> None:
     limiter = Limiter(get_remote_address, app=app)
     app.extensions["smartcity.limiter"] = limiter
     endpoint = "complaints.create"
-    app.view_functions[endpoint] = limiter.limit(
+    app.view_functions[endpoint] = limiter.limit(  # type: ignore[assignment]
         settings["anonymous_intake_limit"],
         exempt_when=lambda: not current_actor().is_anonymous,
         override_defaults=True,

@@ -51,7 +51,5 @@ def sync_catalog(session: Session, hooks: Hooks) -> None:
         values["attributes"] = list(values["attributes"])
         session.merge(Category(**values, active=True))
     registered = [spec.code for spec in categories]
-    session.execute(
-        update(Category).where(Category.code.not_in(registered)).values(active=False)
-    )
+    session.execute(update(Category).where(Category.code.not_in(registered)).values(active=False))
     session.commit()

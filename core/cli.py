@@ -24,8 +24,13 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
-             load_dotenv=False, set_debug_flag=False)
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_default_commands=False,
+    load_dotenv=False,
+    set_debug_flag=False,
+)
 def main():
     """smartcity: residents report, agencies answer live."""
 
@@ -39,16 +44,35 @@ def run_command(host, port, access_log):
     """Serve on gevent with the configured database and message queue."""
     from core.server import make_server
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = current_app._get_current_object()
-    sync_catalog(db.session(), app.extensions["smartcity.hooks"])
-    db.database().session.remove()
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _sync_catalog_at_start(app)
     server = make_server(app, host, port, access_log=access_log)
     click.echo(f"smartcity serving on http://{host}:{port}  (Ctrl+C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         server.stop(timeout=5)
+
+
+def _sync_catalog_at_start(app):
+    """Sync the plugins' catalogue; tolerate another process starting at the same moment."""
+    from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+    hooks = app.extensions["smartcity.hooks"]
+    try:
+        sync_catalog(db.session(), hooks)
+    except IntegrityError:
+        db.session().rollback()
+        sync_catalog(db.session(), hooks)
+    except SQLAlchemyError as error:
+        raise click.ClickException(
+            f"the database is not ready ({type(error).__name__}); run `smartcity db upgrade` first"
+        ) from error
+    finally:
+        db.database().session.remove()
 
 
 @main.group("db")
@@ -63,7 +87,9 @@ def db_upgrade():
     database = db.database()
     database.upgrade()
     sync_catalog(db.session(), current_app.extensions["smartcity.hooks"])
-    click.echo(f"database is up to date: {database.engine.url.render_as_string(hide_password=True)}")
+    click.echo(
+        f"database is up to date: {database.engine.url.render_as_string(hide_password=True)}"
+    )
 
 
 @main.command("demo")
@@ -105,14 +131,16 @@ def users_create(email, password, role, agency):
     except IntegrityError as error:
         session.rollback()
         raise click.UsageError(f"a user with email {email!r} exists already") from error
-    click.echo(f"created user {user.id}: {user.email} ({user.role}{', ' + agency if agency else ''})")
+    click.echo(
+        f"created user {user.id}: {user.email} ({user.role}{', ' + agency if agency else ''})"
+    )
 
 
 @main.command("plugins")
 @with_appcontext
 def plugins_command():
     """Loaded plugins with their version, hooks and routes."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     for plugin in describe_plugins(app.extensions["smartcity.pm"], app):
         click.echo(f"{plugin['name']} {plugin['version']}")
         click.echo(f"  hooks:  {', '.join(plugin['hooks']) or '-'}")

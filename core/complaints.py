@@ -35,7 +35,8 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 def hooks() -> Hooks:
-    return current_app.extensions["smartcity.hooks"]  # type: ignore[no-any-return]
+    hooks: Hooks = current_app.extensions["smartcity.hooks"]
+    return hooks
 
 
 def media_root() -> Path:
@@ -45,7 +46,7 @@ def media_root() -> Path:
 # --- who sees what ---------------------------------------------------------------------------
 
 
-def visible_complaints(actor: Actor) -> Select[tuple[Complaint]]:
+def visible_complaints(actor: Actor) -> Select[Complaint]:
     """Complaints the actor may see: every plugin's grants OR-ed into one query."""
     grants = hooks().complaint_visibility(actor=actor)
     return select(Complaint).where(or_(*grants))
@@ -285,7 +286,9 @@ def update_complaint(
     return event
 
 
-def forward_complaint(complaint: Complaint, actor: Actor, agency: str, reason: str) -> ComplaintEvent:
+def forward_complaint(
+    complaint: Complaint, actor: Actor, agency: str, reason: str
+) -> ComplaintEvent:
     """Move a complaint to another agency with a reason; both agencies see it happen live."""
     require_right(actor, complaint, "forward")
     if actor.role not in ("staff", "head", "admin"):

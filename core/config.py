@@ -1,4 +1,4 @@
-"""Load settings: config/default.toml, then the SMARTCITY_CONFIG file, then SMARTCITY_* variables."""
+"""Load settings: config/default.toml, then the SMARTCITY_CONFIG file, then SMARTCITY_* vars."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def _settings_from_environ(environ: Mapping[str, str]) -> dict[str, Any]:
 def load_settings(
     overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
-    """The effective settings, lowest to highest precedence: default, file, environment, overrides."""
+    """The effective settings; later wins: defaults, file, environment, ``overrides``."""
     environ = os.environ if environ is None else environ
     settings = default_settings()
     config_file = environ.get(ENV_PREFIX + "CONFIG")

@@ -45,4 +45,6 @@ def print_accounts() -> None:
     click.echo("\nDemo accounts (sign in at http://127.0.0.1:5000/login):")
     for account in demo_accounts():
         agency = f" {account['agency']}" if account.get("agency") else ""
-        click.echo(f"  {account['role']:<9}{agency:<8} {account['email']:<32} {account['password']}")
+        click.echo(
+            f"  {account['role']:<9}{agency:<8} {account['email']:<32} {account['password']}"
+        )

@@ -51,7 +51,9 @@ def wants_json() -> bool:
     return request.path.startswith(("/api/", "/health", "/media/"))
 
 
-def json_error(status: int, code: str, message: str, fields: dict[str, Any] | None = None) -> Response:
+def json_error(
+    status: int, code: str, message: str, fields: dict[str, Any] | None = None
+) -> Response:
     response = jsonify(error_body(code, message, fields))
     response.status_code = status
     return response

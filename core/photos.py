@@ -1,4 +1,4 @@
-"""Residents' photos: checked by content, stripped of metadata, stored, thumbnailed on first view."""
+"""Residents' photos: checked by content, metadata stripped, stored, thumbnailed on first view."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ def check_photo(data: bytes, max_bytes: int, max_pixels: int) -> CheckedPhoto:
     decompression bomb) over the limits; 400 for a corrupt image.
     """
     if len(data) > max_bytes:
-        raise ApiError(413, "photo_too_large", f"A photo may be at most {max_bytes // 1_000_000} MB.")
+        raise ApiError(
+            413, "photo_too_large", f"A photo may be at most {max_bytes // 1_000_000} MB."
+        )
     image = _open(data)
     if image.format not in ACCEPTED_FORMATS:
         raise ApiError(415, "unsupported_photo", "Photos must be JPEG, PNG or WebP images.")

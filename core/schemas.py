@@ -23,7 +23,9 @@ from core.types import ROLES
 class ErrorDetailSchema(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict()
+    invalid_fields = fields.Dict(
+        data_key="fields", metadata={"description": "field name -> its problems"}
+    )
 
 
 class ErrorSchema(Schema):

@@ -30,7 +30,9 @@ def init_app(app: Flask, plugin_blueprints: list[Any]) -> Api:
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
     )
-    api = SmartcityApi(app, spec_kwargs={"info": {"description": "Residents report, agencies answer."}})
+    api = SmartcityApi(
+        app, spec_kwargs={"info": {"description": "Residents report, agencies answer."}}
+    )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.register_blueprint(health.blueprint)
     for blueprint in (auth.blueprint, catalog.blueprint, complaints.blueprint):

@@ -67,14 +67,18 @@ def _load(schema: Schema, data: Any) -> dict[str, Any]:
     try:
         loaded: dict[str, Any] = schema.load(data)
     except ValidationError as error:
-        raise ApiError(400, "validation_failed", "Some fields are invalid.", error.messages_dict)
+        raise ApiError(
+            400, "validation_failed", "Some fields are invalid.", error.messages_dict
+        ) from error
     return loaded
 
 
 def _json_body() -> Any:
     data = request.get_json(silent=True)
     if data is None:
-        raise ApiError(400, "invalid_json", "Send a JSON object with Content-Type application/json.")
+        raise ApiError(
+            400, "invalid_json", "Send a JSON object with Content-Type application/json."
+        )
     return data
 
 
@@ -120,7 +124,9 @@ def shape(complaint: Complaint, actor: Actor, history: list[ComplaintEvent] | No
 )
 @blueprint.alt_response(201, schema=ComplaintSchema, description="Stored and routed.", success=True)
 @blueprint.alt_response(413, schema=ErrorSchema, description="A photo or the request is too large.")
-@blueprint.alt_response(415, schema=ErrorSchema, description="Not JSON, not multipart, or not a photo.")
+@blueprint.alt_response(
+    415, schema=ErrorSchema, description="Not JSON, not multipart, or not a photo."
+)
 @blueprint.alt_response(429, schema=ErrorSchema, description="Too many reports from this client.")
 @_document_errors(400)
 def create() -> tuple[Response, int]:
@@ -147,11 +153,19 @@ def _read_intake() -> Intake:
     files = request.files.getlist("photo")
     unexpected = set(request.files) - {"photo"}
     if unexpected:
-        raise ApiError(400, "validation_failed", "Some fields are invalid.",
-                       {name: ["Unknown file field; photos go in 'photo'."] for name in unexpected})
+        raise ApiError(
+            400,
+            "validation_failed",
+            "Some fields are invalid.",
+            {name: ["Unknown file field; photos go in 'photo'."] for name in unexpected},
+        )
     if len(files) > settings["max_photos"]:
-        raise ApiError(400, "validation_failed", "Some fields are invalid.",
-                       {"photo": [f"At most {settings['max_photos']} photos."]})
+        raise ApiError(
+            400,
+            "validation_failed",
+            "Some fields are invalid.",
+            {"photo": [f"At most {settings['max_photos']} photos."]},
+        )
     fields = _load(create_schema, request.form.to_dict())
     photos = tuple(
         check_photo(file.read(), settings["max_photo_bytes"], settings["max_photo_pixels"])
@@ -217,7 +231,8 @@ def show(complaint_id: int) -> Response:
 
 @blueprint.patch("/complaints/<int:complaint_id>")
 @blueprint.doc(
-    security=[{"bearer": []}], requestBody={"content": {"application/json": {"schema": ComplaintUpdateSchema}}}
+    security=[{"bearer": []}],
+    requestBody={"content": {"application/json": {"schema": ComplaintUpdateSchema}}},
 )
 @blueprint.alt_response(200, schema=ComplaintSchema, description="Updated.", success=True)
 @_document_errors(400, 401, 403, 404, 409)
@@ -236,9 +251,12 @@ def update(complaint_id: int) -> Response:
 
 @blueprint.post("/complaints/<int:complaint_id>/forward")
 @blueprint.doc(
-    security=[{"bearer": []}], requestBody={"content": {"application/json": {"schema": ForwardSchema}}}
+    security=[{"bearer": []}],
+    requestBody={"content": {"application/json": {"schema": ForwardSchema}}},
 )
-@blueprint.alt_response(200, schema=ComplaintSchema, description="Now another agency's.", success=True)
+@blueprint.alt_response(
+    200, schema=ComplaintSchema, description="Now another agency's.", success=True
+)
 @_document_errors(400, 401, 403, 404, 409)
 def forward(complaint_id: int) -> Response:
     """Hand the complaint to another agency, with a reason: staff and heads."""

@@ -1,0 +1,282 @@
+"""The project's pytest plugin: apps with explicit plugins on fresh databases, live servers.
+
+Loaded with ``-p core.testing`` (setup.cfg), before any test module, so gevent
+is patched before anything imports sockets or a database driver.
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import gevent  # noqa: E402
+import pytest  # noqa: E402
+from flask import Flask  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from core import auth, db  # noqa: E402
+from core.app import create_app  # noqa: E402
+from core.catalog import sync_catalog  # noqa: E402
+from core.db import Database  # noqa: E402
+from core.models import Base  # noqa: E402
+from core.plugins import Hooks, build_manager, entry_points  # noqa: E402
+
+POSTGRES_URL = os.environ.get(
+    "SMARTCITY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("SMARTCITY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def in_tree_plugins() -> list[tuple[str, object]]:
+    """Every in-tree plugin as declared in setup.cfg, loaded now and handed over explicitly.
+
+    Tests pass this list to ``create_app`` so that neither other installed
+    distributions nor SMARTCITY_LOAD_PLUGINS change what they test.
+    """
+    return [
+        (entry_point.name, entry_point.load())
+        for entry_point in entry_points()
+        if entry_point.value.startswith("plugins.")
+    ]
+
+
+def unavailable(reason: str) -> None:
+    """Skip a test whose service is missing, except in CI, where every backend must run."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true requires it)")
+    pytest.skip(f"{reason}; set CI=true to require it")
+
+
+# --- databases -------------------------------------------------------------------------------
+
+
+def _migration_folders() -> list[str]:
+    return Hooks(build_manager(in_tree_plugins())).register_migrations()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once is the slow part)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    database = Database(f"sqlite:///{path}", _migration_folders())
+    database.upgrade()
+    database.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A throw-away PostgreSQL database, migrated once for the session."""
+    name = f"smartcity_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # any driver or network error means: no server here
+        admin.dispose()
+        unavailable(f"PostgreSQL unreachable at {POSTGRES_URL}: {type(error).__name__}")
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    database = Database(url, _migration_folders())
+    database.upgrade()
+    database.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """Each test using the database runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "smartcity.sqlite3"
+        shutil.copyfile(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_database")
+    yield url
+    _empty_postgres(url)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis unreachable at {REDIS_URL}: {type(error).__name__}")
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+# --- apps ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_plugins() -> list[tuple[str, object]]:
+    """The plugins of the ``app`` fixture; override in a module to test with others."""
+    return in_tree_plugins()
+
+
+@pytest.fixture
+def app_settings() -> dict[str, Any]:
+    """Settings overrides of the ``app`` fixture; override in a module to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(
+    tmp_path: Path,
+    database_url: str,
+    app_plugins: list[tuple[str, object]],
+    app_settings: dict[str, Any],
+) -> Iterator[Flask]:
+    settings = {
+        "instance_path": str(tmp_path / "instance"),
+        "database_url": database_url,
+        "message_queue_channel": f"smartcity-test-{uuid.uuid4().hex}",
+        **app_settings,
+    }
+    app = create_app(config=settings, plugins=app_plugins)
+    app.config["TESTING"] = True
+    with app.app_context():
+        sync_catalog(db.session(), app.extensions["smartcity.hooks"])
+        db.database().session.remove()
+    yield app
+    db_handle: Database = app.extensions["smartcity.db"]
+    db_handle.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def register_plugin(app: Flask) -> Callable[[object, str], None]:
+    """Register a test plugin on the running app (and sync what it registers)."""
+
+    def register(plugin: object, name: str) -> None:
+        app.extensions["smartcity.pm"].register(plugin, name=name)
+        with app.app_context():
+            sync_catalog(db.session(), app.extensions["smartcity.hooks"])
+            db.database().session.remove()
+
+    return register
+
+
+@dataclass
+class Account:
+    id: int
+    email: str
+    role: str
+    agency: str | None
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture
+def make_account(app: Flask) -> Callable[..., Account]:
+    """Create a user with a bearer token: ``make_account("staff", agency="dlh")``."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: str, agency: str | None = None, password: str = "password-123") -> Account:
+        email = f"{role}{next(counter)}-{agency or 'city'}@test.smartcity"
+        with app.app_context():
+            user = auth.create_user(email, password, role, agency)
+            db.session().flush()
+            token = auth.issue_token(user)
+            db.session().commit()
+            account = Account(user.id, user.email, role, agency, token)
+            db.database().session.remove()
+        return account
+
+    return make
+
+
+# --- live server and Socket.IO clients -------------------------------------------------------
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served by gevent on a free port of 127.0.0.1, in this process; yields its URL."""
+    from core.server import make_server
+
+    server = make_server(app, "127.0.0.1", 0)
+    server.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.stop(timeout=2)
+
+
+@dataclass
+class LiveClient:
+    """A real Socket.IO client that records every event it hears."""
+
+    client: Any
+    events: list[tuple[str, Any]] = field(default_factory=list)
+
+    def named(self, event: str) -> list[Any]:
+        return [payload for name, payload in self.events if name == event]
+
+    def wait_for(self, event: str, count: int = 1, timeout: float = 5.0) -> list[Any]:
+        with gevent.Timeout(timeout, False):
+            while len(self.named(event)) < count:
+                gevent.sleep(0.01)
+        return self.named(event)
+
+
+@pytest.fixture
+def live_client(live_server: str) -> Iterator[Callable[..., LiveClient]]:
+    """Connect Socket.IO clients to ``live_server``: ``live_client(token=...)``."""
+    import socketio
+
+    clients: list[Any] = []
+
+    def connect(
+        token: str | None = None, url: str | None = None, transports: list[str] | None = None
+    ) -> LiveClient:
+        client = socketio.Client(reconnection=False)
+        live = LiveClient(client)
+        client.on("*", lambda event, payload: live.events.append((event, payload)))
+        client.connect(
+            url or live_server,
+            auth={"token": token} if token else None,
+            transports=transports or ["websocket"],
+            wait_timeout=5,
+        )
+        clients.append(client)
+        return live
+
+    yield connect
+    for client in clients:
+        client.disconnect()

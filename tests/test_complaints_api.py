@@ -1,0 +1,389 @@
+"""The complaints API: intake, listing, reading, status changes, forwarding, and their errors."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from core import db
+from core.models import Complaint, ComplaintEvent
+
+JAKARTA = {"lat": -6.2, "lon": 106.8}
+
+
+def report(client, category="garbage", headers=None, **fields):
+    body = {"category": category, "description": "Sampah menumpuk di depan pasar", **JAKARTA}
+    body.update(fields)
+    return client.post("/api/v1/complaints", json=body, headers=headers or {})
+
+
+def complaint_count(app) -> int:
+    with app.app_context():
+        count = db.session().scalar(select(func.count()).select_from(Complaint))
+        db.database().session.remove()
+        return count
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+def test_report_is_routed_to_the_category_owner(client):
+    response = report(client)
+    assert response.status_code == 201
+    body = response.json
+    assert body["status"] == "open"
+    assert body["agency"] == "dlh"
+    assert body["routing"]["agency"] == "dlh"
+    assert body["routing"]["rule"] == "routing.category-owner"
+    assert "Dinas Lingkungan Hidup" in body["routing"]["reason"]
+    assert body["created_at"].endswith("+00:00")
+    assert response.headers["Location"] == f"/api/v1/complaints/{body['id']}"
+
+
+def test_anonymous_report_hides_contact_from_the_public(client):
+    response = report(client, contact_name="Budi", contact_email="budi@example.org")
+    assert response.status_code == 201
+    assert "reporter" not in response.json
+    shown = client.get(f"/api/v1/complaints/{response.json['id']}").json
+    assert "reporter" not in shown
+    assert "budi@example.org" not in str(shown)
+
+
+def test_staff_of_the_agency_see_the_reporter_contact(client, make_account):
+    created = report(client, contact_email="budi@example.org").json
+    staff = make_account("staff", agency="dlh")
+    shown = client.get(f"/api/v1/complaints/{created['id']}", headers=staff.headers).json
+    assert shown["reporter"]["email"] == "budi@example.org"
+
+
+def test_signed_in_resident_is_the_reporter(client, make_account):
+    resident = make_account("resident")
+    created = report(client, headers=resident.headers).json
+    assert created["anonymous"] is False
+    assert created["reporter"]["user_id"] == resident.id
+
+
+def test_signed_in_resident_may_report_anonymously(client, make_account):
+    resident = make_account("resident")
+    created = report(client, headers=resident.headers, anonymous=True).json
+    assert created["anonymous"] is True
+    assert "reporter" not in created
+
+
+def test_invalid_fields_are_named_and_nothing_is_stored(client, app):
+    response = client.post(
+        "/api/v1/complaints",
+        json={"category": "garbage", "description": "x", "lat": 95, "extra": 1},
+    )
+    assert response.status_code == 400
+    error = response.json["error"]
+    assert error["code"] == "validation_failed"
+    assert set(error["fields"]) == {"description", "lat", "lon", "extra"}
+    assert complaint_count(app) == 0
+
+
+def test_unknown_category_is_a_field_error(client, app):
+    response = report(client, category="unicorns")
+    assert response.status_code == 400
+    assert "category" in response.json["error"]["fields"]
+    assert complaint_count(app) == 0
+
+
+def test_wrong_media_type_is_415(client):
+    response = client.post("/api/v1/complaints", data="category=garbage", content_type="text/plain")
+    assert response.status_code == 415
+    assert response.json["error"]["code"] == "unsupported_media_type"
+
+
+def test_malformed_json_is_400(client):
+    response = client.post("/api/v1/complaints", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "invalid_json"
+
+
+def test_multipart_without_photos_is_accepted(client):
+    form = {"category": "pothole", "description": "Jalan berlubang besar", "lat": "-6.2"}
+    form["lon"] = "106.8"
+    response = client.post("/api/v1/complaints", data=form, content_type="multipart/form-data")
+    assert response.status_code == 201
+    assert response.json["agency"] == "dpu"
+
+
+def test_history_starts_with_the_creation_event(client):
+    created = report(client).json
+    history = client.get(f"/api/v1/complaints/{created['id']}").json["history"]
+    assert [event["kind"] for event in history] == ["created"]
+    assert history[0]["to_status"] == "open"
+    assert history[0]["to_agency"] == "dlh"
+
+
+# --- idempotency -----------------------------------------------------------------------------
+
+
+def test_retry_with_the_same_idempotency_key_returns_the_same_complaint(client, app):
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    first = report(client, headers=key)
+    second = report(client, headers=key)
+    assert first.status_code == second.status_code == 201
+    assert first.json["id"] == second.json["id"]
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert complaint_count(app) == 1
+
+
+def test_reusing_an_idempotency_key_for_another_complaint_is_refused(client, app):
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    assert report(client, headers=key).status_code == 201
+    response = report(client, headers=key, description="Something else entirely")
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "idempotency_key_reused"
+    assert complaint_count(app) == 1
+
+
+def test_different_keys_make_different_complaints(client, app):
+    report(client, headers={"Idempotency-Key": "a"})
+    report(client, headers={"Idempotency-Key": "b"})
+    assert complaint_count(app) == 2
+
+
+# --- visibility and listing ------------------------------------------------------------------
+
+
+def test_police_complaints_are_hidden_from_the_public(client, make_account):
+    created = report(client, category="crime", description="Jambret di halte").json
+    assert created["public"] is False
+    assert client.get(f"/api/v1/complaints/{created['id']}").status_code == 404
+    listed = client.get("/api/v1/complaints").json["items"]
+    assert created["id"] not in [item["id"] for item in listed]
+    police = make_account("staff", agency="polda")
+    assert (
+        client.get(f"/api/v1/complaints/{created['id']}", headers=police.headers).status_code == 200
+    )
+    other_agency = make_account("staff", agency="dlh")
+    hidden = client.get(f"/api/v1/complaints/{created['id']}", headers=other_agency.headers)
+    assert hidden.status_code == 404
+
+
+def test_reporter_sees_own_private_complaint(client, make_account):
+    resident = make_account("resident")
+    created = report(client, category="crime", headers=resident.headers).json
+    shown = client.get(f"/api/v1/complaints/{created['id']}", headers=resident.headers)
+    assert shown.status_code == 200
+
+
+def test_admin_sees_everything(client, make_account):
+    created = report(client, category="crime").json
+    admin = make_account("admin")
+    assert (
+        client.get(f"/api/v1/complaints/{created['id']}", headers=admin.headers).status_code == 200
+    )
+
+
+def test_list_filters(client):
+    garbage = report(client, lat=-6.20, lon=106.80).json
+    pothole = report(client, category="pothole", lat=-6.10, lon=106.90).json
+
+    def ids(query):
+        return [item["id"] for item in client.get(f"/api/v1/complaints?{query}").json["items"]]
+
+    assert ids("category=pothole") == [pothole["id"]]
+    assert ids("agency=dlh") == [garbage["id"]]
+    assert ids("bbox=106.75,-6.25,106.85,-6.15") == [garbage["id"]]
+    assert ids("status=open") == [pothole["id"], garbage["id"]]
+    assert ids("status=resolved,closed") == []
+    assert ids("since=2999-01-01T00:00:00%2B00:00") == []
+    assert ids("since=2000-01-01T00:00:00%2B00:00") == [pothole["id"], garbage["id"]]
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("bbox=1,2,3", "bbox"),
+        ("bbox=10,10,5,5", "bbox"),
+        ("status=lost", "status"),
+        ("limit=0", "limit"),
+        ("since=yesterday", "since"),
+        ("cursor=%%%", "cursor"),
+    ],
+)
+def test_list_rejects_bad_filters(client, query, field):
+    response = client.get(f"/api/v1/complaints?{query}")
+    assert response.status_code == 400
+    assert field in response.json["error"]["fields"]
+
+
+def test_cursor_pagination_walks_every_complaint_once(client):
+    created = [report(client, description=f"Sampah nomor {n}").json["id"] for n in range(7)]
+    seen, cursor = [], None
+    while True:
+        query = "limit=3" + (f"&cursor={cursor}" if cursor else "")
+        page = client.get(f"/api/v1/complaints?{query}").json
+        seen.extend(item["id"] for item in page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == sorted(created, reverse=True)
+
+
+def test_unknown_complaint_is_404_in_the_contract_shape(client):
+    response = client.get("/api/v1/complaints/999999")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+
+
+# --- status changes --------------------------------------------------------------------------
+
+
+def test_staff_acknowledge_with_a_public_note(client, make_account):
+    created = report(client).json
+    staff = make_account("staff", agency="dlh")
+    response = client.patch(
+        f"/api/v1/complaints/{created['id']}",
+        json={"status": "acknowledged", "note": "Petugas segera datang", "note_public": True},
+        headers=staff.headers,
+    )
+    assert response.status_code == 200
+    assert response.json["status"] == "acknowledged"
+    history = client.get(f"/api/v1/complaints/{created['id']}").json["history"]
+    assert history[-1]["kind"] == "status"
+    assert history[-1]["from_status"] == "open"
+    assert history[-1]["to_status"] == "acknowledged"
+    assert history[-1]["note"] == "Petugas segera datang"
+    assert history[-1]["actor_id"] is None  # staff identity is not public
+
+
+def test_internal_notes_stay_internal(client, make_account):
+    created = report(client).json
+    staff = make_account("staff", agency="dlh")
+    client.patch(
+        f"/api/v1/complaints/{created['id']}",
+        json={"note": "Reporter sounds like a regular; check twice"},
+        headers=staff.headers,
+    )
+    public = client.get(f"/api/v1/complaints/{created['id']}").json["history"]
+    assert "regular" not in str(public)
+    internal = client.get(f"/api/v1/complaints/{created['id']}", headers=staff.headers).json
+    assert internal["history"][-1]["note"] == "Reporter sounds like a regular; check twice"
+    assert internal["history"][-1]["actor_id"] == staff.id
+
+
+def test_status_change_requires_sign_in(client):
+    created = report(client).json
+    response = client.patch(f"/api/v1/complaints/{created['id']}", json={"status": "closed"})
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "unauthorized"
+
+
+def test_invalid_token_is_401(client):
+    response = client.get("/api/v1/complaints", headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "invalid_token"
+
+
+@pytest.mark.parametrize(
+    "role, agency",
+    [("resident", None), ("staff", "dishub"), ("head", "polda"), ("officer", "dpu")],
+)
+def test_others_may_not_change_the_status(client, make_account, role, agency):
+    created = report(client).json
+    outsider = make_account(role, agency=agency)
+    response = client.patch(
+        f"/api/v1/complaints/{created['id']}", json={"status": "resolved"}, headers=outsider.headers
+    )
+    assert response.status_code == 403
+    assert client.get(f"/api/v1/complaints/{created['id']}").json["status"] == "open"
+
+
+def test_officer_of_the_agency_may_resolve_but_not_reject(client, make_account):
+    created = report(client).json
+    officer = make_account("officer", agency="dlh")
+    url = f"/api/v1/complaints/{created['id']}"
+    assert (
+        client.patch(url, json={"status": "rejected"}, headers=officer.headers).status_code == 403
+    )
+    assert (
+        client.patch(url, json={"status": "resolved"}, headers=officer.headers).status_code == 200
+    )
+
+
+def test_impossible_transition_is_a_conflict(client, make_account):
+    created = report(client).json
+    staff = make_account("staff", agency="dlh")
+    url = f"/api/v1/complaints/{created['id']}"
+    response = client.patch(url, json={"status": "closed"}, headers=staff.headers)
+    assert response.status_code == 409
+    assert response.json["error"]["code"] == "invalid_transition"
+
+
+def test_empty_patch_is_a_field_error(client, make_account):
+    created = report(client).json
+    staff = make_account("staff", agency="dlh")
+    response = client.patch(f"/api/v1/complaints/{created['id']}", json={}, headers=staff.headers)
+    assert response.status_code == 400
+    assert "status" in response.json["error"]["fields"]
+
+
+def test_a_session_cookie_cannot_write_through_the_api(client, app, make_account):
+    """Writes take a bearer token only, so another site cannot forge them (CSRF)."""
+    created = report(client).json
+    staff = make_account("staff", agency="dlh")
+    with client.session_transaction() as session:
+        session["api_token"] = staff.token
+    response = client.patch(f"/api/v1/complaints/{created['id']}", json={"status": "acknowledged"})
+    assert response.status_code == 401
+
+
+# --- forwarding ------------------------------------------------------------------------------
+
+
+def test_staff_forward_to_another_agency(client, app, make_account):
+    created = report(client).json
+    staff = make_account("staff", agency="dlh")
+    response = client.post(
+        f"/api/v1/complaints/{created['id']}/forward",
+        json={"agency": "dpu", "reason": "Saluran tersumbat sampah, urusan PU"},
+        headers=staff.headers,
+    )
+    assert response.status_code == 200
+    assert response.json["agency"] == "dpu"
+    assert response.json["routing"]["agency"] == "dlh"  # the original decision is kept
+    with app.app_context():
+        event = (
+            db.session()
+            .scalars(select(ComplaintEvent).where(ComplaintEvent.kind == "forwarded"))
+            .one()
+        )
+        assert (event.from_agency, event.to_agency, event.actor_id) == ("dlh", "dpu", staff.id)
+        db.database().session.remove()
+
+
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"agency": "atlantis", "reason": "somewhere"}, 400, "validation_failed"),
+        ({"agency": "dlh", "reason": "same agency"}, 409, "no_change"),
+        ({"agency": "dpu"}, 400, "validation_failed"),
+    ],
+)
+def test_bad_forwards_are_refused(client, make_account, body, status, code):
+    created = report(client).json
+    staff = make_account("staff", agency="dlh")
+    response = client.post(
+        f"/api/v1/complaints/{created['id']}/forward", json=body, headers=staff.headers
+    )
+    assert response.status_code == status
+    assert response.json["error"]["code"] == code
+
+
+def test_officers_and_outsiders_may_not_forward(client, make_account):
+    created = report(client).json
+    for account in (make_account("officer", agency="dlh"), make_account("staff", agency="dpu")):
+        response = client.post(
+            f"/api/v1/complaints/{created['id']}/forward",
+            json={"agency": "dpu", "reason": "not mine"},
+            headers=account.headers,
+        )
+        assert response.status_code in (403, 404)
+    assert client.get(f"/api/v1/complaints/{created['id']}").json["agency"] == "dlh"

@@ -1,0 +1,57 @@
+"""Anonymous intake is rate limited per client; signed-in users and other routes are not."""
+
+from __future__ import annotations
+
+import pytest
+
+GARBAGE = {"category": "garbage", "description": "Sampah di trotoar", "lat": -6.2, "lon": 106.8}
+
+
+@pytest.fixture
+def app_settings():
+    return {"anonymous_intake_limit": "3 per minute"}
+
+
+def test_anonymous_intake_is_limited_per_client(client):
+    statuses = [client.post("/api/v1/complaints", json=GARBAGE).status_code for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    refused = client.post("/api/v1/complaints", json=GARBAGE)
+    assert refused.json["error"]["code"] == "rate_limited"
+    assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_another_client_has_its_own_allowance(client):
+    for _ in range(3):
+        client.post("/api/v1/complaints", json=GARBAGE)
+    other = client.post(
+        "/api/v1/complaints", json=GARBAGE, environ_base={"REMOTE_ADDR": "10.1.2.3"}
+    )
+    assert other.status_code == 201
+
+
+def test_signed_in_residents_are_not_limited(client, make_account):
+    resident = make_account("resident")
+    statuses = {
+        client.post("/api/v1/complaints", json=GARBAGE, headers=resident.headers).status_code
+        for _ in range(5)
+    }
+    assert statuses == {201}
+
+
+def test_limits_can_be_switched_off(tmp_path, database_url, app_plugins):
+    from core import db
+    from core.app import create_app
+    from core.catalog import sync_catalog
+
+    settings = {
+        "instance_path": str(tmp_path),
+        "database_url": database_url,
+        "anonymous_intake_limit": "1 per minute",
+        "rate_limit_enabled": False,
+    }
+    app = create_app(config=settings, plugins=app_plugins)
+    with app.app_context():
+        sync_catalog(db.session(), app.extensions["smartcity.hooks"])
+        db.database().session.remove()
+    client = app.test_client()
+    assert {client.post("/api/v1/complaints", json=GARBAGE).status_code for _ in range(3)} == {201}
