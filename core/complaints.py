@@ -109,6 +109,7 @@ def create_complaint(intake: Intake, actor: Actor) -> tuple[Complaint, bool]:
             "Some fields are invalid.",
             {"category": [f"Unknown category {intake.fields['category']!r}."]},
         )
+    _check_attributes(category, intake.fields.get("attributes") or {})
     decision = _route(intake, category)
     complaint = _new_complaint(intake, actor, category, decision)
     stored_paths = [store_photo(photo, media_root()) for photo in intake.photos]
@@ -141,6 +142,48 @@ def create_complaint(intake: Intake, actor: Actor) -> tuple[Complaint, bool]:
         raise
     _announce_created(complaint)
     return complaint, True
+
+
+ATTRIBUTE_CHECKS: dict[str, Any] = {
+    "string": lambda value, _spec: isinstance(value, str),
+    "text": lambda value, _spec: isinstance(value, str),
+    "datetime": lambda value, _spec: isinstance(value, str) and _is_iso_datetime(value),
+    "number": lambda value, _spec: isinstance(value, int | float) and not isinstance(value, bool),
+    "singlevaluelist": lambda value, spec: value in _allowed_values(spec),
+    "multivaluelist": lambda value, spec: isinstance(value, list)
+    and all(item in _allowed_values(spec) for item in value),
+}
+
+
+def _allowed_values(spec: dict[str, Any]) -> list[Any]:
+    return [item["key"] if isinstance(item, dict) else item for item in spec.get("values", [])]
+
+
+def _is_iso_datetime(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_attributes(category: Category, answers: dict[str, Any]) -> None:
+    """The category's extra questions: known codes only, required ones answered, right types."""
+    specs = {spec["code"]: spec for spec in category.attributes}
+    problems: dict[str, list[str]] = {}
+    for code, value in answers.items():
+        spec = specs.get(code)
+        if spec is None:
+            problems[code] = [f"Category {category.code!r} has no question {code!r}."]
+        elif not ATTRIBUTE_CHECKS[spec.get("datatype", "string")](value, spec):
+            problems[code] = [f"Expected a {spec.get('datatype', 'string')} answer."]
+    for code, spec in specs.items():
+        if spec.get("required") and code not in answers:
+            problems[code] = ["This question must be answered."]
+    if problems:
+        raise ApiError(
+            400, "validation_failed", "Some fields are invalid.", {"attributes": problems}
+        )
 
 
 def _replay(intake: Intake, actor: Actor) -> Complaint | None:

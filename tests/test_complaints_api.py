@@ -387,3 +387,52 @@ def test_officers_and_outsiders_may_not_forward(client, make_account):
         )
         assert response.status_code in (403, 404)
     assert client.get(f"/api/v1/complaints/{created['id']}").json["agency"] == "dlh"
+
+
+# --- extra questions and failures ------------------------------------------------------------
+
+
+def test_category_questions_are_answered_and_stored(client):
+    created = report(client, category="flooding", attributes={"water_depth_cm": 40})
+    assert created.status_code == 201
+    assert created.json["attributes"] == {"water_depth_cm": 40}
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [{"water_depth_cm": "deep"}, {"water_depth_cm": True}, {"colour_of_water": "brown"}],
+)
+def test_wrong_answers_to_category_questions_are_field_errors(client, app, attributes):
+    response = report(client, category="flooding", attributes=attributes)
+    assert response.status_code == 400
+    assert set(response.json["error"]["fields"]["attributes"]) == set(attributes)
+    assert complaint_count(app) == 0
+
+
+def test_a_crash_is_a_500_in_the_contract_shape_without_a_trace(client, app, register_plugin):
+    from core import hookimpl
+
+    class Crashing:
+        @hookimpl(tryfirst=True)
+        def route_complaint(self, draft):
+            raise ZeroDivisionError("secret internals")
+
+    register_plugin(Crashing(), "crashing")
+    response = report(client)
+    assert response.status_code == 500
+    assert response.json == {
+        "error": {"code": "internal_error", "message": "Something went wrong on our side."}
+    }
+    assert "secret internals" not in response.get_data(as_text=True)
+    assert complaint_count(app) == 0
+
+
+def test_api_errors_are_json_and_page_errors_are_html(client):
+    api = client.get("/api/v1/nothing-here")
+    assert api.status_code == 404 and api.json["error"]["code"] == "not_found"
+    wrong_method = client.delete("/api/v1/complaints")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json["error"]["code"] == "method_not_allowed"
+    page = client.get("/no-such-page")
+    assert page.status_code == 404
+    assert page.mimetype == "text/html"
