@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import struct
 import uuid
 import warnings
@@ -17,6 +18,13 @@ from core.errors import ApiError
 ACCEPTED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 EXIF_ORIENTATION = 0x0112
+# Phones store HDR gain maps and depth maps as further images after the photo, indexed by an
+# MPF segment; Pillow calls such a file MPO. The photo is the first image, a plain JPEG.
+JPEG_FORMATS = {"JPEG", "MPO"}
+ICC_PROFILE = b"ICC_PROFILE\x00"
+# In entropy-coded data 0xFF is only ever followed by 0x00 (stuffing), 0xD0-0xD7 (restart)
+# or 0xFF (fill); anything else is the next marker.
+NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 
 # JPEG segments kept when stripping: JFIF (APP0), ICC colour profile (APP2), Adobe colour
 # transform (APP14), and every segment that is part of the image data itself.
@@ -50,16 +58,18 @@ def check_photo(data: bytes, max_bytes: int, max_pixels: int) -> CheckedPhoto:
             413, "photo_too_large", f"A photo may be at most {max_bytes // 1_000_000} MB."
         )
     image = _open(data)
-    if image.format not in ACCEPTED_FORMATS:
+    image_format = "JPEG" if image.format in JPEG_FORMATS else image.format
+    if image_format not in ACCEPTED_FORMATS:
         raise ApiError(415, "unsupported_photo", "Photos must be JPEG, PNG or WebP images.")
     width, height = image.size
     if width * height > max_pixels:
         raise ApiError(413, "photo_too_large", "The image has too many pixels.")
-    if image.format == "JPEG":
+    if image_format == "JPEG":
         clean = strip_jpeg_metadata(data, _jpeg_orientation(image))
     else:
         clean = _reencode_without_metadata(image)
-    return CheckedPhoto(clean, image.format, width, height, hashlib.sha256(clean).hexdigest())
+        width, height = Image.open(io.BytesIO(clean)).size  # turned upright: may have swapped
+    return CheckedPhoto(clean, image_format, width, height, hashlib.sha256(clean).hexdigest())
 
 
 def _open(data: bytes) -> Image.Image:
@@ -93,7 +103,7 @@ def strip_jpeg_metadata(data: bytes, orientation: int = 1) -> bytes:
     if orientation != 1:
         exif = Image.Exif()
         exif[EXIF_ORIENTATION] = orientation
-        block = b"Exif\x00\x00" + exif.tobytes()
+        block = exif.tobytes()  # starts with the b"Exif\0\0" header already
         out += b"\xff\xe1" + struct.pack(">H", len(block) + 2) + block
     position = 2
     while position + 4 <= len(data):
@@ -103,22 +113,43 @@ def strip_jpeg_metadata(data: bytes, orientation: int = 1) -> bytes:
         if marker == 0xFF:  # fill byte
             position += 1
             continue
-        if marker == 0xDA:  # start of scan: the rest is image data, ending in EOI
-            if not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
-                raise ApiError(400, "corrupt_photo", "The JPEG file is cut short.")
-            out += data[position:]
+        if marker == 0xDA:  # start of scan: image data up to EOI; what follows is not the photo
+            out += data[position : _end_of_image(data, position)]
             return bytes(out)
         (length,) = struct.unpack(">H", data[position + 2 : position + 4])
         segment_end = position + 2 + length
         if length < 2 or segment_end > len(data):
             raise ApiError(400, "corrupt_photo", "The JPEG file is damaged.")
-        is_metadata = (0xE0 <= marker <= 0xEF and marker not in JPEG_KEPT_APP_MARKERS) or (
-            marker == 0xFE
+        is_metadata = (
+            (0xE0 <= marker <= 0xEF and marker not in JPEG_KEPT_APP_MARKERS)
+            or marker == 0xFE
+            or (marker == 0xE2 and not data.startswith(ICC_PROFILE, position + 4))  # MPF index
         )
         if not is_metadata:
             out += data[position:segment_end]
         position = segment_end
     raise ApiError(400, "corrupt_photo", "The JPEG file has no image data.")
+
+
+def _end_of_image(data: bytes, position: int) -> int:
+    """The end of the EOI marker of the image whose first scan starts at ``position``.
+
+    Walks every scan and the segments between them (progressive JPEGs have several).
+    """
+    while position + 2 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xD9:
+            return position + 2
+        if position + 4 > len(data):
+            break
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        position += 2 + length
+        if marker == 0xDA:
+            found = NEXT_MARKER.search(data, position)
+            if found is None:
+                break
+            position = found.start()
+    raise ApiError(400, "corrupt_photo", "The JPEG file is cut short.")
 
 
 def _reencode_without_metadata(image: Image.Image) -> bytes:
