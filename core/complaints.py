@@ -150,8 +150,9 @@ ATTRIBUTE_CHECKS: dict[str, Any] = {
     "datetime": lambda value, _spec: isinstance(value, str) and _is_iso_datetime(value),
     "number": lambda value, _spec: isinstance(value, int | float) and not isinstance(value, bool),
     "singlevaluelist": lambda value, spec: value in _allowed_values(spec),
-    "multivaluelist": lambda value, spec: isinstance(value, list)
-    and all(item in _allowed_values(spec) for item in value),
+    "multivaluelist": lambda value, spec: (
+        isinstance(value, list) and all(item in _allowed_values(spec) for item in value)
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -35,13 +36,51 @@ def init_app(app: Flask) -> None:
     app.context_processor(_page_context)
 
 
+def map_settings() -> dict[str, Any]:
+    """What the pages' maps need from config, handed to their scripts as JSON."""
+    settings = current_app.config["SMARTCITY"]
+    return {
+        "tile_url": settings["map_tile_url"],
+        "tile_attribution": settings["map_tile_attribution"],
+        "center": list(settings["map_center"]),
+        "zoom": settings["map_zoom"],
+    }
+
+
 def _page_context() -> dict[str, Any]:
     actor = current_actor()
     return {
         "actor": actor,
         "api_token": session.get(auth.SESSION_TOKEN_KEY) if not actor.is_anonymous else None,
         "csrf_token": _csrf_token(),
+        "page_settings": {"map": map_settings()},
     }
+
+
+def _tile_source(tile_url: str) -> str:
+    """The CSP source of the tile server: its origin, with ``{s}`` subdomains as a wildcard."""
+    parts = urlsplit(tile_url)
+    if not parts.netloc:
+        return "'self'"
+    host = parts.netloc.replace("{s}", "*")
+    if "{" in host:  # a placeholder CSP cannot express: allow any server of that scheme
+        return f"{parts.scheme or 'https'}:"
+    return f"{parts.scheme}://{host}" if parts.scheme else host
+
+
+@blueprint.after_request
+def _content_security_policy(response: Response) -> Response:
+    """Pages run only their own scripts: an API value that slips into markup cannot execute."""
+    if response.mimetype == "text/html":
+        tiles = _tile_source(map_settings()["tile_url"])
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
+            "form-action 'self'; frame-ancestors 'self'; "
+            f"img-src 'self' data: blob: {tiles}; style-src 'self'; "
+            f"connect-src 'self' ws://{request.host} wss://{request.host}",
+        )
+    return response
 
 
 def _csrf_token() -> str:

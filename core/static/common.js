@@ -1,0 +1,273 @@
+// Shared by smartcity's pages: API calls, safe DOM building, statuses, the live feed, maps.
+// API data only ever enters the page as text nodes and attributes, never as markup.
+
+const tokenMeta = document.querySelector('meta[name="api-token"]');
+export const apiToken = tokenMeta ? tokenMeta.content : null;
+export const pageSettings = JSON.parse(document.getElementById("page-settings").textContent);
+
+// --- the API ---------------------------------------------------------------------------------
+
+export class ApiProblem extends Error {
+  constructor(status, code, message, fields = null) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+// Call the API with the page's token; resolve to the JSON body, or reject with an ApiProblem
+// carrying the contract's error shape (status 0: the server was not reached).
+export async function api(path, { method = "GET", json, body, headers = {} } = {}) {
+  const sent = { Accept: "application/json", ...headers };
+  if (apiToken) sent.Authorization = `Bearer ${apiToken}`;
+  if (json !== undefined) {
+    sent["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  }
+  let response;
+  try {
+    response = await fetch(path, { method, body, headers: sent, credentials: "same-origin" });
+  } catch {
+    throw new ApiProblem(0, "network", "Could not reach the server. Check your connection and try again.");
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (data && data.error) || {};
+    throw new ApiProblem(
+      response.status,
+      error.code || `http_${response.status}`,
+      error.message || `The server answered ${response.status}.`,
+      error.fields || null,
+    );
+  }
+  return data;
+}
+
+let agenciesPromise = null;
+
+// code -> agency, fetched once per page.
+export function loadAgencies() {
+  agenciesPromise ??= api("/api/v1/agencies")
+    .then((list) => new Map(list.map((agency) => [agency.code, agency])))
+    .catch(() => new Map());
+  return agenciesPromise;
+}
+
+export function agencyName(agencies, code) {
+  const agency = agencies.get(code);
+  return agency ? `${agency.name} (${code})` : code;
+}
+
+// A random UUID; crypto.randomUUID exists only in secure contexts (https, localhost).
+export function newIdempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// --- DOM -------------------------------------------------------------------------------------
+
+// el("a", {href: "/x", className: "y", onclick: f}, "text", childNode): children become text nodes.
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "className") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+// Only same-site paths and http(s) links from the API become links.
+export function safeUrl(url) {
+  return typeof url === "string" && /^(\/(?!\/)|https?:\/\/)/.test(url) ? url : "#";
+}
+
+export function showAlert(node, message) {
+  node.textContent = message || "";
+  node.hidden = !message;
+}
+
+export function formatTime(iso) {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? ""
+    : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+// --- complaints ------------------------------------------------------------------------------
+
+const STATUS_GROUPS = {
+  open: "open",
+  acknowledged: "working",
+  in_progress: "working",
+  resolved: "done",
+  closed: "done",
+};
+
+export function statusClass(status) {
+  return `status-${STATUS_GROUPS[status] || "other"}`;
+}
+
+export function statusText(status) {
+  return String(status).replaceAll("_", " ");
+}
+
+export function statusBadge(status) {
+  return el("span", { className: `badge ${statusClass(status)}`, dataset: { status } }, statusText(status));
+}
+
+export function categoryText(complaint) {
+  const name = complaint.category_name || {};
+  if (name.id && name.en && name.id !== name.en) return `${name.id} · ${name.en}`;
+  return name.id || name.en || complaint.category;
+}
+
+// The lines of a complaint in a list: status and category, description, when and where.
+export function summaryNodes(complaint) {
+  const where = complaint.address ? ` · ${complaint.address}` : "";
+  return [
+    el("span", { className: "title" }, statusBadge(complaint.status), " ", categoryText(complaint)),
+    el("span", { className: "text" }, complaint.description),
+    el("span", { className: "meta" }, `#${complaint.id} · ${formatTime(complaint.created_at)}${where}`),
+  ];
+}
+
+function eventText(event, agencies) {
+  switch (event.kind) {
+    case "created":
+      return event.to_agency ? `Reported, routed to ${agencyName(agencies, event.to_agency)}` : "Reported";
+    case "status":
+      return `Status: ${statusText(event.from_status || "?")} → ${statusText(event.to_status || "?")}`;
+    case "forwarded":
+      return `Forwarded from ${agencyName(agencies, event.from_agency)} to ${agencyName(agencies, event.to_agency)}`;
+    case "note":
+      return "Note";
+    default:
+      return statusText(event.kind);
+  }
+}
+
+export function historyList(history, agencies) {
+  return el(
+    "ol",
+    { className: "timeline" },
+    history.map((event) =>
+      el(
+        "li",
+        { dataset: { kind: event.kind } },
+        el("time", { datetime: event.at }, formatTime(event.at)),
+        el("span", {}, eventText(event, agencies)),
+        event.actor_role && event.actor_role !== "anonymous" ? ` (${event.actor_role})` : "",
+        event.note ? el("p", { className: "description" }, event.note) : null,
+        event.note && !event.public ? el("span", { className: "internal" }, "internal") : null,
+      ),
+    ),
+  );
+}
+
+// Everything about one complaint, for its page and for the console's detail pane.
+export function complaintNodes(complaint, agencies, headingTag = "h1") {
+  const routing = complaint.routing || {};
+  const reporter = complaint.reporter;
+  const facts = [
+    ["Status", statusBadge(complaint.status)],
+    ["Agency", agencyName(agencies, complaint.agency)],
+    ["Why this agency", el("span", { className: "routing-reason" }, routing.reason || "")],
+    ["Reported", formatTime(complaint.created_at)],
+    ["Address", complaint.address || "—"],
+    ["Location", `${Number(complaint.lat).toFixed(5)}, ${Number(complaint.lon).toFixed(5)}`],
+  ];
+  if (reporter) {
+    const account = reporter.user_id ? `account #${reporter.user_id}` : "";
+    const contact = [reporter.name, reporter.email, reporter.phone, account].filter(Boolean).join(" · ");
+    facts.push(["Reporter", contact || "anonymous, no contact given"]);
+  }
+  const photos = complaint.photos || [];
+  return [
+    el(headingTag, { className: "complaint-title" }, categoryText(complaint), ` #${complaint.id}`),
+    el(
+      "dl",
+      {},
+      facts.map(([term, value]) => [el("dt", {}, term), el("dd", { dataset: { fact: term } }, value)]),
+    ),
+    el("h2", {}, "Description"),
+    el("p", { className: "description" }, complaint.description),
+    photos.length
+      ? [
+          el("h2", {}, "Photos"),
+          el(
+            "ul",
+            { className: "photos" },
+            photos.map((photo, index) =>
+              el(
+                "li",
+                {},
+                el(
+                  "a",
+                  { href: safeUrl(photo.url), target: "_blank", rel: "noopener" },
+                  el("img", {
+                    src: safeUrl(photo.thumbnail_url),
+                    alt: `Photo ${index + 1} of report #${complaint.id}`,
+                    loading: "lazy",
+                    width: 120,
+                    height: 120,
+                  }),
+                ),
+              ),
+            ),
+          ),
+        ]
+      : null,
+    complaint.history ? [el("h2", {}, "History"), historyList(complaint.history, agencies)] : null,
+  ];
+}
+
+// --- live feed -------------------------------------------------------------------------------
+
+// Connect Socket.IO as this page's user; onConnect(first) runs on every (re)connection, since
+// the server forgets a connection's rooms and the page may have missed events meanwhile.
+export function connectLive(onConnect = () => {}) {
+  const indicators = document.querySelectorAll("[data-live-indicator]");
+  const show = (text, state) => {
+    for (const indicator of indicators) {
+      indicator.textContent = text;
+      indicator.className = `live-indicator ${state}`;
+      indicator.dataset.state = state;
+    }
+  };
+  const socket = io({ auth: apiToken ? { token: apiToken } : {} });
+  let first = true;
+  socket.on("connect", () => {
+    show("Live", "live");
+    onConnect(first);
+    first = false;
+  });
+  socket.on("disconnect", () => show("Offline, reconnecting…", "offline"));
+  socket.on("connect_error", () => show("Offline, reconnecting…", "offline"));
+  return socket;
+}
+
+// --- maps ------------------------------------------------------------------------------------
+
+export function makeMap(element, options = {}) {
+  const settings = pageSettings.map;
+  const map = L.map(element, { center: settings.center, zoom: settings.zoom, ...options });
+  L.tileLayer(settings.tile_url, { attribution: settings.tile_attribution, maxZoom: 19 }).addTo(map);
+  return map;
+}
+
+export function statusIcon(status) {
+  return L.divIcon({ className: `pin ${statusClass(status)}`, iconSize: [18, 18] });
+}

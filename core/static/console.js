@@ -1,0 +1,265 @@
+// The agency's live console: its reports, new ones on top the instant they arrive, and the actions.
+import {
+  agencyName,
+  api,
+  complaintNodes,
+  connectLive,
+  el,
+  loadAgencies,
+  showAlert,
+  summaryNodes,
+} from "./common.js";
+
+const STATUS_ACTIONS = [
+  ["acknowledged", "Acknowledge", "Acknowledged.", null],
+  ["in_progress", "In progress", "Marked in progress.", null],
+  ["resolved", "Resolve", "Resolved.", null],
+  ["rejected", "Reject", "Rejected.", "danger"],
+];
+
+const root = document.getElementById("console");
+const myAgency = root.dataset.agency;
+const seesEverything = root.dataset.role === "admin" || !myAgency;
+const queue = document.getElementById("queue");
+const queueError = document.getElementById("queue-error");
+const queueEmpty = document.getElementById("queue-empty");
+const moreButton = document.getElementById("queue-more");
+const unseenCount = document.getElementById("unseen-count");
+const detail = document.getElementById("detail");
+const baseTitle = document.title;
+
+const entries = new Map(); // complaint id -> {complaint, item}
+const unseen = new Set();
+let selectedId = null;
+let nextCursor = null;
+let agencies = new Map();
+let panel = null; // the detail pane's parts while a report is selected
+
+// --- the queue -------------------------------------------------------------------------------
+
+function problemText(problem) {
+  const fields = problem.fields
+    ? Object.entries(problem.fields).map(([name, messages]) => `${name}: ${[].concat(messages).join(" ")}`)
+    : [];
+  return [problem.message, ...fields].join(" ");
+}
+
+function updateUnseen() {
+  unseenCount.textContent = String(unseen.size);
+  document.title = unseen.size ? `(${unseen.size}) ${baseTitle}` : baseTitle;
+}
+
+function stillOurs(complaint) {
+  return seesEverything || complaint.agency === myAgency;
+}
+
+function queueItem(complaint) {
+  const item = el(
+    "li",
+    { dataset: { id: complaint.id } },
+    el(
+      "button",
+      { type: "button", className: "feed-item", onclick: () => select(complaint.id) },
+      summaryNodes(complaint),
+      stillOurs(complaint) ? null : el("span", { className: "meta" }, `Forwarded to ${agencyName(agencies, complaint.agency)}`),
+    ),
+  );
+  markItem(item, complaint);
+  return item;
+}
+
+function markItem(item, complaint) {
+  item.classList.toggle("unseen", unseen.has(complaint.id));
+  item.classList.toggle("selected", selectedId === complaint.id);
+  item.classList.toggle("gone", !stillOurs(complaint));
+  item.firstElementChild.setAttribute("aria-current", selectedId === complaint.id ? "true" : "false");
+}
+
+// Add a report to the queue (newest first) or refresh it in place; `arrived` marks it unseen.
+function upsert(complaint, arrived = false) {
+  const known = entries.get(complaint.id);
+  if (!known && arrived) unseen.add(complaint.id);
+  const item = queueItem(complaint);
+  if (known) {
+    known.item.replaceWith(item);
+  } else {
+    const older = Array.from(queue.children).find((node) => Number(node.dataset.id) < complaint.id);
+    queue.insertBefore(item, older || null);
+  }
+  entries.set(complaint.id, { complaint, item });
+  queueEmpty.hidden = entries.size > 0;
+  updateUnseen();
+}
+
+async function loadPage(cursor, markNewerThan = Infinity) {
+  const query = new URLSearchParams({ limit: "50" });
+  if (cursor) query.set("cursor", cursor);
+  try {
+    const page = await api(`/api/v1/complaints?${query}`);
+    for (const complaint of page.items) upsert(complaint, complaint.id > markNewerThan);
+    nextCursor = page.next_cursor;
+    moreButton.hidden = !nextCursor;
+    queueEmpty.hidden = entries.size > 0;
+    showAlert(queueError, "");
+  } catch (problem) {
+    showAlert(queueError, `Could not load the reports: ${problemText(problem)}`);
+  }
+}
+
+moreButton.addEventListener("click", () => loadPage(nextCursor));
+
+// --- the selected report ---------------------------------------------------------------------
+
+function labelled(id, label, control) {
+  return el("div", { className: "field" }, el("label", { for: id }, label), control);
+}
+
+function buildPanel() {
+  const info = el("div", { className: "complaint", id: "detail-info", "aria-live": "polite" }, el("p", { className: "hint" }, "Loading…"));
+  const note = el("textarea", { id: "action-note", rows: 3, maxlength: 5000 });
+  const notePublic = el("input", { id: "action-note-public", type: "checkbox" });
+  const error = el("p", { className: "alert alert-error", role: "alert", hidden: true });
+  const done = el("p", { className: "alert alert-ok", role: "status", hidden: true });
+  const statusButtons = STATUS_ACTIONS.map(([status, label, , style]) =>
+    el("button", { type: "button", className: style, dataset: { status }, onclick: () => changeStatus(status) }, label),
+  );
+  const noteButton = el("button", { type: "button", onclick: addNote }, "Add note");
+  const forwardAgency = el("select", { id: "forward-agency" });
+  const forwardReason = el("textarea", { id: "forward-reason", rows: 2, maxlength: 2000 });
+  const forwardButton = el("button", { type: "button", onclick: forward }, "Forward");
+  const actions = el(
+    "section",
+    { className: "stack", "aria-labelledby": "actions-title" },
+    el("h2", { id: "actions-title" }, "Act on it"),
+    error,
+    done,
+    labelled("action-note", "Note (optional with a status change)", note),
+    el("div", { className: "field checkbox" }, notePublic, el("label", { for: "action-note-public" }, "Public note: the resident sees it")),
+    el("div", { className: "actions" }, statusButtons, noteButton),
+    el("h2", {}, "Forward to another agency"),
+    labelled("forward-agency", "Agency", forwardAgency),
+    labelled("forward-reason", "Reason", forwardReason),
+    forwardButton,
+  );
+  actions.hidden = true; // until the report is loaded and the right buttons are known
+  detail.replaceChildren(info, actions);
+  return { info, actions, note, notePublic, error, done, statusButtons, noteButton, forwardAgency, forwardReason, forwardButton, status: null };
+}
+
+function refreshActions(complaint) {
+  panel.status = complaint.status;
+  panel.actions.hidden = false;
+  for (const button of panel.statusButtons) button.disabled = button.dataset.status === complaint.status;
+  const chosen = panel.forwardAgency.value;
+  const others = Array.from(agencies.values()).filter((agency) => agency.code !== complaint.agency);
+  panel.forwardAgency.replaceChildren(
+    el("option", { value: "" }, "Choose an agency…"),
+    ...others.map((agency) => el("option", { value: agency.code }, `${agency.name} (${agency.code})`)),
+  );
+  panel.forwardAgency.value = others.some((agency) => agency.code === chosen) ? chosen : "";
+}
+
+function setBusy(busy) {
+  for (const button of [...panel.statusButtons, panel.noteButton, panel.forwardButton]) button.disabled = busy;
+  if (!busy) for (const button of panel.statusButtons) button.disabled = button.dataset.status === panel.status;
+}
+
+async function loadDetail(id) {
+  try {
+    const complaint = await api(`/api/v1/complaints/${id}`);
+    if (id !== selectedId) return;
+    panel.info.replaceChildren(...complaintNodes(complaint, agencies, "h2").flat(Infinity).filter(Boolean));
+    refreshActions(complaint);
+    upsert(complaint);
+  } catch (problem) {
+    if (id !== selectedId) return;
+    if (problem.status === 404) {
+      panel.info.replaceChildren(el("p", {}, `Report #${id} is no longer yours to see: it was forwarded to another agency.`));
+      panel.actions.hidden = true;
+    } else {
+      showAlert(panel.error, `Could not load report #${id}: ${problemText(problem)}`);
+    }
+  }
+}
+
+async function select(id) {
+  selectedId = id;
+  unseen.delete(id);
+  for (const { complaint, item } of entries.values()) markItem(item, complaint);
+  updateUnseen();
+  panel = buildPanel();
+  if (window.matchMedia("(max-width: 799px)").matches) detail.scrollIntoView({ block: "start" });
+  await loadDetail(id);
+}
+
+// Send one action for the selected report; on success re-read it for its new history.
+async function act(path, method, payload, doneText) {
+  const id = selectedId;
+  showAlert(panel.error, "");
+  showAlert(panel.done, "");
+  setBusy(true);
+  try {
+    await api(path, { method, json: payload });
+    if (id !== selectedId) return;
+    showAlert(panel.done, doneText);
+    await loadDetail(id);
+    return true;
+  } catch (problem) {
+    if (id === selectedId) showAlert(panel.error, problemText(problem));
+    return false;
+  } finally {
+    if (id === selectedId) setBusy(false);
+  }
+}
+
+async function changeStatus(status) {
+  const note = panel.note.value.trim();
+  const payload = { status, note_public: panel.notePublic.checked };
+  if (note) payload.note = note;
+  const [, , doneText] = STATUS_ACTIONS.find(([each]) => each === status);
+  if (await act(`/api/v1/complaints/${selectedId}`, "PATCH", payload, doneText)) panel.note.value = "";
+}
+
+async function addNote() {
+  const note = panel.note.value.trim();
+  if (!note) {
+    showAlert(panel.error, "Write the note first.");
+    panel.note.focus();
+    return;
+  }
+  const payload = { note, note_public: panel.notePublic.checked };
+  if (await act(`/api/v1/complaints/${selectedId}`, "PATCH", payload, "Note added.")) panel.note.value = "";
+}
+
+async function forward() {
+  const agency = panel.forwardAgency.value;
+  const reason = panel.forwardReason.value.trim();
+  if (!agency || reason.length < 3) {
+    showAlert(panel.error, "Choose the agency and give a reason (at least 3 characters).");
+    return;
+  }
+  const id = selectedId;
+  if (await act(`/api/v1/complaints/${id}/forward`, "POST", { agency, reason }, `Forwarded to ${agencyName(agencies, agency)}.`)) {
+    panel.forwardReason.value = "";
+  }
+}
+
+// --- live ------------------------------------------------------------------------------------
+
+function heard(complaint, arrived) {
+  upsert(complaint, arrived);
+  if (complaint.id === selectedId) loadDetail(complaint.id);
+}
+
+const socket = connectLive((first) => {
+  // Back after a break: what arrived meanwhile is new to the person at the console.
+  if (!first) loadPage(null, Math.max(0, ...entries.keys()));
+});
+socket.on("complaint.created", (complaint) => heard(complaint, true));
+socket.on("complaint.updated", (complaint) => heard(complaint, false));
+socket.on("complaint.forwarded", (complaint) => heard(complaint, stillOurs(complaint)));
+
+loadAgencies().then((known) => {
+  agencies = known;
+  return loadPage(null);
+});

@@ -1,0 +1,120 @@
+// The home page: public reports on a clustered map and in a feed, kept current by the live feed.
+import {
+  api,
+  categoryText,
+  connectLive,
+  el,
+  makeMap,
+  showAlert,
+  statusBadge,
+  statusClass,
+  statusIcon,
+  summaryNodes,
+} from "./common.js";
+
+const feed = document.getElementById("feed");
+const feedError = document.getElementById("feed-error");
+const feedEmpty = document.getElementById("feed-empty");
+const moreButton = document.getElementById("feed-more");
+
+const map = makeMap("map");
+const cluster = L.markerClusterGroup({
+  iconCreateFunction: clusterIcon,
+  showCoverageOnHover: false,
+  maxClusterRadius: 50,
+});
+map.addLayer(cluster);
+
+const shown = new Map(); // complaint id -> {item, marker}
+let nextCursor = null;
+
+// A cluster takes the colour of its most urgent report: any open one makes it red.
+function clusterIcon(group) {
+  const statuses = group.getAllChildMarkers().map((marker) => marker.options.complaintStatus);
+  const urgent = ["open", "acknowledged", "resolved"].find((status) =>
+    statuses.some((each) => statusClass(each) === statusClass(status)),
+  );
+  const count = group.getChildCount();
+  const size = count < 10 ? 34 : count < 100 ? 40 : 48;
+  return L.divIcon({
+    html: el("span", {}, count),
+    className: `cluster ${statusClass(urgent || "rejected")}`,
+    iconSize: [size, size],
+  });
+}
+
+function popup(complaint) {
+  return el(
+    "div",
+    {},
+    el("a", { className: "popup-title", href: `/complaints/${complaint.id}` }, categoryText(complaint)),
+    statusBadge(complaint.status),
+    el("p", {}, complaint.description),
+  );
+}
+
+function feedItem(complaint) {
+  return el(
+    "li",
+    { dataset: { id: complaint.id } },
+    el("a", { className: "feed-item", href: `/complaints/${complaint.id}` }, summaryNodes(complaint)),
+  );
+}
+
+// Add a complaint or refresh it in place; the feed stays newest first.
+function show(complaint) {
+  const known = shown.get(complaint.id);
+  const item = feedItem(complaint);
+  if (known) {
+    known.item.replaceWith(item);
+    known.marker.options.complaintStatus = complaint.status;
+    known.marker.setIcon(statusIcon(complaint.status));
+    known.marker.setLatLng([complaint.lat, complaint.lon]);
+    known.marker.setPopupContent(popup(complaint));
+    cluster.refreshClusters(known.marker);
+    known.item = item;
+    return;
+  }
+  const older = Array.from(feed.children).find((node) => Number(node.dataset.id) < complaint.id);
+  feed.insertBefore(item, older || null);
+  const marker = L.marker([complaint.lat, complaint.lon], {
+    icon: statusIcon(complaint.status),
+    complaintStatus: complaint.status,
+    title: categoryText(complaint),
+  }).bindPopup(popup(complaint));
+  cluster.addLayer(marker);
+  shown.set(complaint.id, { item, marker });
+  feedEmpty.hidden = true;
+}
+
+async function loadPage(cursor) {
+  const query = new URLSearchParams({ limit: "100" });
+  if (cursor) query.set("cursor", cursor);
+  try {
+    const page = await api(`/api/v1/complaints?${query}`);
+    page.items.forEach(show);
+    nextCursor = page.next_cursor;
+    moreButton.hidden = !nextCursor;
+    feedEmpty.hidden = shown.size > 0;
+    showAlert(feedError, "");
+    return page.items;
+  } catch (problem) {
+    showAlert(feedError, `Could not load reports: ${problem.message}`);
+    return [];
+  }
+}
+
+moreButton.addEventListener("click", () => loadPage(nextCursor));
+
+const socket = connectLive((first) => {
+  if (!first) loadPage(null);
+});
+for (const event of ["complaint.created", "complaint.updated", "complaint.forwarded"]) {
+  socket.on(event, show);
+}
+
+loadPage(null).then((items) => {
+  if (items.length) {
+    map.fitBounds(L.latLngBounds(items.map((each) => [each.lat, each.lon])), { maxZoom: 15, padding: [20, 20] });
+  }
+});

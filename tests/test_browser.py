@@ -1,0 +1,361 @@
+"""The pages in a real browser (system Chromium through Playwright), used as a person would.
+
+Playwright's sync API runs here in the gevent-patched test process, beside the
+in-process ``live_server``: its driver connection waits in asyncio, whose
+selector gevent has patched, so while the browser works the gevent hub keeps
+serving the app. No thread or subprocess is needed.
+
+Only SQLite: the pages are the subject here; both databases are covered by the
+API tests, and the live server on SQLite keeps a browser test to seconds.
+Every request off the live server (map tiles, any CDN) is refused, so nothing
+depends on the network.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from flask import Flask
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from sqlalchemy import select
+
+from core import db
+from core.models import Complaint
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PHONE = {"width": 360, "height": 740}
+DESCRIPTION = "Tumpukan sampah di depan pasar, sudah tiga hari tidak diangkut."
+ROUTING_REASON = (
+    "Sampah menumpuk → Dinas Lingkungan Hidup: the agency responsible for this category."
+)
+# Chromium logs every failed request (a refused map tile, an API error the test provokes) as a
+# console error; those are judged by what the page shows. Any other console error fails a test.
+FAILED_REQUEST = "Failed to load resource"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_errors() -> Iterator[list[str]]:
+    """Script errors and console errors (a refused script, a CSP violation) of every page."""
+    errors: list[str] = []
+    yield errors
+    assert errors == []
+
+
+@pytest.fixture
+def open_page(
+    browser: Browser, live_server: str, page_errors: list[str]
+) -> Iterator[Callable[..., Page]]:
+    """A page in a fresh browser context (its own cookies) that may reach only the live server."""
+    contexts: list[BrowserContext] = []
+
+    def refuse(route: Route) -> None:
+        route.abort()
+
+    def open_(**context_options: object) -> Page:
+        context = browser.new_context(**context_options)
+        context.set_default_timeout(10_000)
+        context.route(lambda url: not url.startswith(f"{live_server}/"), refuse)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: page_errors.append(f"{page.url}: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                page_errors.append(f"{page.url}: {message.text}")
+                if message.type == "error" and not message.text.startswith(FAILED_REQUEST)
+                else None
+            ),
+        )
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def small_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 90, 30)).save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def sign_in(page: Page, live_server: str, email: str, start: str = "/login") -> None:
+    page.goto(f"{live_server}{start}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("password-123")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def fill_report(page: Page) -> None:
+    page.get_by_label("What is the problem?").select_option("garbage")
+    page.get_by_label("Describe it").fill(DESCRIPTION)
+    page.locator("#report-map").click()
+    expect(page.get_by_label("Latitude")).not_to_have_value("")
+
+
+def fits_width(page: Page, width: int) -> bool:
+    return bool(page.evaluate(f"document.documentElement.scrollWidth <= {width}"))
+
+
+def unlabelled_controls(page: Page) -> list[str]:
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll("input, select, textarea"))
+            .filter((control) => control.type !== "hidden" && control.labels.length === 0)
+            .map((control) => control.outerHTML)"""
+    )
+
+
+def complaints_in(app: Flask) -> list[Complaint]:
+    with app.app_context():
+        complaints = list(db.session().scalars(select(Complaint).order_by(Complaint.id)))
+        db.database().session.remove()
+    return complaints
+
+
+def test_report_reaches_the_console_live_and_its_acknowledgement_reaches_the_resident(
+    app, live_server, open_page, make_account, tmp_path: Path
+):
+    staff = make_account("staff", agency="dlh")
+    resident = make_account("resident")
+
+    # The agency's console is open before anything is reported.
+    console = open_page(viewport={"width": 1280, "height": 800})
+    sign_in(console, live_server, staff.email, start="/console")
+    expect(console).to_have_url(f"{live_server}/console")
+    expect(console.locator("[data-live-indicator]")).to_have_text("Live")
+    expect(console.locator("#queue-empty")).to_be_visible()
+
+    # A resident, on a phone, reports a pile of garbage with a photo.
+    phone = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    sign_in(phone, live_server, resident.email)
+    expect(phone.get_by_role("button", name="Sign out")).to_be_visible()
+    phone.get_by_role("link", name="Report a problem").first.click()
+    fill_report(phone)
+    phone.get_by_label("Photos").set_input_files(
+        files=[{"name": "sampah.jpg", "mimeType": "image/jpeg", "buffer": small_jpeg()}]
+    )
+    assert unlabelled_controls(phone) == []
+    assert fits_width(phone, PHONE["width"])
+    phone.screenshot(path=tmp_path / "report.png", full_page=True)
+    phone.get_by_role("button", name="Send report").click()
+
+    phone.wait_for_url(re.compile(r"/complaints/\d+$"))
+    complaint_id = int(phone.url.rsplit("/", 1)[1])
+    status = phone.locator("#complaint [data-fact='Status']")
+    expect(status).to_have_text("open")
+    expect(phone.locator(".routing-reason")).to_have_text(ROUTING_REASON)
+    expect(phone.locator("#complaint")).to_contain_text(DESCRIPTION)
+    thumbnail = phone.locator(".photos img")
+    expect(thumbnail).to_have_count(1)
+    expect(thumbnail).to_have_js_property("complete", True)
+    assert thumbnail.evaluate("image => image.naturalWidth") > 0
+    expect(phone.locator("[data-live-indicator]")).to_have_text("Live")
+    assert fits_width(phone, PHONE["width"])
+    phone.evaluate("window.notReloaded = true")
+
+    # The report appears on the console without a reload, counted as unseen.
+    queued = console.locator("#queue li")
+    expect(queued).to_have_count(1)
+    expect(queued.first).to_contain_text("Sampah menumpuk")
+    expect(queued.first).to_have_class(re.compile(r"\bunseen\b"))
+    expect(console).to_have_title(re.compile(r"^\(1\) Console"))
+    console.screenshot(path=tmp_path / "console-new.png")
+
+    queued.first.get_by_role("button").click()
+    detail = console.locator("#detail-info")
+    expect(detail).to_contain_text(DESCRIPTION)
+    expect(detail.locator(".timeline")).to_contain_text(
+        "Reported, routed to Dinas Lingkungan Hidup"
+    )
+    expect(console).to_have_title("Console · smartcity")
+    assert unlabelled_controls(console) == []
+    console.get_by_role("button", name="Acknowledge", exact=True).click()
+    expect(detail.locator("[data-fact='Status']")).to_have_text("acknowledged")
+    expect(detail.locator(".timeline")).to_contain_text("Status: open → acknowledged")
+    expect(console.get_by_role("button", name="Acknowledge", exact=True)).to_be_disabled()
+    console.screenshot(path=tmp_path / "console-acknowledged.png", full_page=True)
+
+    # The resident's page shows it live.
+    expect(status).to_have_text("acknowledged")
+    expect(phone.locator(".timeline")).to_contain_text("Status: open → acknowledged")
+    assert phone.evaluate("window.notReloaded") is True
+    phone.screenshot(path=tmp_path / "complaint.png", full_page=True)
+
+    console.set_viewport_size(PHONE)
+    assert fits_width(console, PHONE["width"])
+    [stored] = complaints_in(app)
+    assert (stored.id, stored.status, stored.reporter_id) == (
+        complaint_id,
+        "acknowledged",
+        resident.id,
+    )
+    assert stored.idempotency_key and len(stored.photos) == 1
+
+
+def test_a_send_whose_answer_was_lost_is_retried_and_filed_once(app, live_server, open_page):
+    page = open_page(viewport=PHONE)
+    keys: list[str | None] = []
+
+    def lose_first_answer(route: Route) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # the server stores the report; its answer never reaches the page
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/api/v1/complaints$"), lose_first_answer)
+    page.goto(f"{live_server}/report")
+    fill_report(page)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.locator("#form-error")).to_contain_text("Could not reach the server")
+    assert len(complaints_in(app)) == 1
+
+    page.get_by_role("button", name="Send again").click()
+    page.wait_for_url(re.compile(r"/complaints/\d+$"))
+    expect(page.locator("#complaint [data-fact='Status']")).to_have_text("open")
+    [stored] = complaints_in(app)
+    assert page.url.endswith(f"/complaints/{stored.id}")
+    assert len(keys) == 2 and keys[0] == keys[1] == stored.idempotency_key
+
+
+def test_report_form_shows_errors_beside_their_fields(app, live_server, open_page):
+    page = open_page(
+        viewport=PHONE,
+        geolocation={"latitude": -6.2001, "longitude": 106.8166},
+        permissions=["geolocation"],
+    )
+    page.goto(f"{live_server}/report")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.locator("#category-error")).to_have_text("Choose what the problem is.")
+    expect(page.locator("#description-error")).to_be_visible()
+    expect(page.locator("#lat-error")).to_contain_text("Tap the map")
+    expect(page.get_by_label("What is the problem?")).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_role("button", name="Use my location").click()
+    expect(page.get_by_label("Latitude")).to_have_value("-6.200100")
+    expect(page.get_by_label("Longitude")).to_have_value("106.816600")
+    expect(page.locator("#lat-error")).to_be_hidden()
+
+    # The API's verdict on a file that only pretends to be a photo lands on the photo field.
+    page.get_by_label("What is the problem?").select_option("garbage")
+    page.get_by_label("Describe it").fill(DESCRIPTION)
+    page.get_by_label("Photos").set_input_files(
+        files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": b"not an image at all"}]
+    )
+    page.get_by_role("button", name="Send report").click()
+    expect(page.locator("#photo-error")).to_have_text("That file is not an image we accept.")
+    expect(page).to_have_url(f"{live_server}/report")
+    assert complaints_in(app) == []
+
+
+def test_home_map_and_feed_follow_public_reports_live(
+    app, live_server, open_page, make_account, tmp_path: Path
+):
+    staff = make_account("staff", agency="dlh")
+    body = {"category": "garbage", "lat": -6.2, "lon": 106.8}
+    first = requests.post(
+        f"{live_server}/api/v1/complaints", json={**body, "description": "Sampah lama"}, timeout=5
+    ).json()
+    page = open_page(viewport=PHONE)
+    page.goto(f"{live_server}/")
+    feed = page.locator("#feed li")
+    expect(feed).to_have_count(1)
+    expect(page.locator("[data-live-indicator]")).to_have_text("Live")
+
+    second = requests.post(
+        f"{live_server}/api/v1/complaints",
+        json={**body, "description": "Sampah baru <img src=x onerror=alert(1)>", "lon": 106.805},
+        timeout=5,
+    ).json()
+    expect(feed).to_have_count(2)
+    expect(feed.first).to_contain_text("Sampah baru <img src=x onerror=alert(1)>")
+    expect(page.locator(".leaflet-marker-icon.pin.status-open")).to_have_count(2)
+
+    answer = requests.patch(
+        f"{live_server}/api/v1/complaints/{first['id']}",
+        json={"status": "resolved"},
+        headers=staff.headers,
+        timeout=5,
+    )
+    assert answer.status_code == 200, answer.text
+    expect(page.locator(".leaflet-marker-icon.pin.status-done")).to_have_count(1)
+    expect(feed.nth(1).locator(".badge")).to_have_text("resolved")
+    expect(feed.first.locator(".badge")).to_have_text("open")
+
+    # A new open report on the same spot as the resolved one: their cluster turns red.
+    requests.post(
+        f"{live_server}/api/v1/complaints", json={**body, "description": "Sampah lagi"}, timeout=5
+    )
+    expect(feed).to_have_count(3)
+    expect(page.locator(".cluster.status-open")).to_have_text("2")
+    assert fits_width(page, PHONE["width"])
+    page.screenshot(path=tmp_path / "home.png", full_page=True)
+
+    feed.nth(1).get_by_role("link").click()
+    expect(page).to_have_url(f"{live_server}/complaints/{second['id']}")
+
+
+def test_console_notes_refusals_and_forwarding(app, live_server, open_page, make_account):
+    staff = make_account("staff", agency="dlh")
+    reported = requests.post(
+        f"{live_server}/api/v1/complaints",
+        json={"category": "garbage", "description": DESCRIPTION, "lat": -6.2, "lon": 106.8},
+        timeout=5,
+    ).json()
+    console = open_page(viewport=PHONE)
+    sign_in(console, live_server, staff.email, start="/console")
+    expect(console.locator("#queue li")).to_have_count(1)
+    expect(console).to_have_title("Console · smartcity")
+    console.locator("#queue li").first.get_by_role("button").click()
+    detail = console.locator("#detail-info")
+    status = detail.locator("[data-fact='Status']")
+    expect(status).to_have_text("open")
+
+    console.get_by_role("button", name="Resolve", exact=True).click()
+    expect(status).to_have_text("resolved")
+    console.get_by_role("button", name="Acknowledge", exact=True).click()
+    expect(console.get_by_role("alert")).to_have_text(
+        "A complaint that is resolved cannot become acknowledged."
+    )
+
+    console.get_by_label("Note (optional with a status change)").fill("Truk dikirim besok pagi.")
+    console.get_by_label("Public note: the resident sees it").check()
+    console.get_by_role("button", name="Add note").click()
+    expect(detail.locator(".timeline li").last).to_contain_text("Truk dikirim besok pagi.")
+    console.get_by_label("Note (optional with a status change)").fill("Hubungi lurah dulu.")
+    console.get_by_label("Public note: the resident sees it").uncheck()
+    console.get_by_role("button", name="Add note").click()
+    expect(detail.locator(".timeline li").last).to_contain_text("Hubungi lurah dulu.internal")
+
+    console.get_by_label("Agency").select_option("dpu")
+    console.get_by_label("Reason").fill("Tumpukan menutup saluran air.")
+    console.get_by_role("button", name="Forward").click()
+    expect(detail.locator("[data-fact='Agency']")).to_contain_text("(dpu)")
+    expect(detail.locator(".timeline")).to_contain_text("Forwarded from")
+    expect(console.locator("#queue li").first).to_contain_text("Forwarded to")
+    assert fits_width(console, PHONE["width"])
+
+    public = requests.get(f"{live_server}/api/v1/complaints/{reported['id']}", timeout=5).json()
+    notes = [event["note"] for event in public["history"] if event["kind"] == "note"]
+    assert notes == ["Truk dikirim besok pagi."]
