@@ -13,6 +13,7 @@ from flask_limiter.util import get_remote_address
 
 from core import api, errors, live, web
 from core.auth import current_actor
+from core.catalog import build_catalog
 from core.config import load_settings
 from core.db import Database
 from core.media import blueprint as media_blueprint
@@ -45,6 +46,7 @@ def create_app(
     hooks = Hooks(pm)
     app.extensions["smartcity.pm"] = pm
     app.extensions["smartcity.hooks"] = hooks
+    app.extensions["smartcity.catalog"] = build_catalog(hooks)
 
     Database(settings["database_url"], hooks.register_migrations()).init_app(app)
     api.init_app(app, hooks.register_blueprints())

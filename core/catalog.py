@@ -1,55 +1,81 @@
-"""Bring the database's agencies and categories in line with what the plugins register."""
+"""The catalogue: the agencies and categories the plugins register, in memory and in the database.
+
+Requests read the in-memory catalogue (it is code, identical in every process);
+the database keeps a copy for foreign keys and SQL reporting, synced at start-up.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from dataclasses import dataclass
+from typing import TypeVar
 
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from core.models import Agency, Category
 from core.plugins import Hooks
+from core.types import AgencySpec, CategorySpec
+
+Spec = TypeVar("Spec", AgencySpec, CategorySpec)
 
 
-def collect_catalog(hooks: Hooks) -> tuple[list[Any], list[Any]]:
+@dataclass(frozen=True)
+class Catalog:
+    agencies: dict[str, AgencySpec]
+    categories: dict[str, CategorySpec]
+
+    def category_names(self, code: str) -> dict[str, str]:
+        """Indonesian and English names; a category no plugin registers any more keeps its code."""
+        category = self.categories.get(code)
+        if category is None:
+            return {"id": code, "en": code}
+        return {"id": category.name_id, "en": category.name_en}
+
+
+def build_catalog(hooks: Hooks) -> Catalog:
     """Every plugin's agencies and categories, checked for duplicates and unknown owners."""
-    agencies = hooks.register_agencies()
-    categories = hooks.register_categories()
-    agency_codes = _unique([agency.code for agency in agencies], "agency")
-    _unique([category.code for category in categories], "category")
-    for category in categories:
-        if category.agency not in agency_codes:
+    agencies = _by_code(hooks.register_agencies(), "agency")
+    categories = _by_code(hooks.register_categories(), "category")
+    for category in categories.values():
+        if category.agency not in agencies:
             raise RuntimeError(
                 f"category {category.code!r} belongs to unregistered agency {category.agency!r}"
             )
-    return agencies, categories
+    return Catalog(agencies, categories)
 
 
-def _unique(codes: list[str], kind: str) -> set[str]:
-    seen: set[str] = set()
-    for code in codes:
-        if code in seen:
-            raise RuntimeError(f"two plugins register the {kind} {code!r}")
-        seen.add(code)
-    return seen
+def _by_code(specs: list[Spec], kind: str) -> dict[str, Spec]:
+    by_code: dict[str, Spec] = {}
+    for spec in specs:
+        if spec.code in by_code:
+            raise RuntimeError(f"two plugins register the {kind} {spec.code!r}")
+        by_code[spec.code] = spec
+    return by_code
 
 
-def sync_catalog(session: Session, hooks: Hooks) -> None:
-    """Upsert registered agencies and categories; deactivate categories no plugin registers.
+def catalog() -> Catalog:
+    """The current app's catalogue."""
+    found: Catalog = current_app.extensions["smartcity.catalog"]
+    return found
+
+
+def sync_catalog(session: Session, catalog: Catalog) -> None:
+    """Upsert the catalogue into the database; deactivate categories no plugin registers.
 
     Categories are never deleted: old complaints keep pointing at them.
     """
-    agencies, categories = collect_catalog(hooks)
-    for spec in agencies:
-        session.merge(Agency(**dataclasses.asdict(spec)))
+    for agency in catalog.agencies.values():
+        session.merge(Agency(**dataclasses.asdict(agency)))
     session.flush()
-    for spec in categories:
-        values = dataclasses.asdict(spec)
+    for category in catalog.categories.values():
+        values = dataclasses.asdict(category)
         values["agency_code"] = values.pop("agency")
         values["keywords"] = list(values["keywords"])
         values["attributes"] = list(values["attributes"])
         session.merge(Category(**values, active=True))
-    registered = [spec.code for spec in categories]
-    session.execute(update(Category).where(Category.code.not_in(registered)).values(active=False))
+    session.execute(
+        update(Category).where(Category.code.not_in(catalog.categories)).values(active=False)
+    )
     session.commit()

@@ -15,12 +15,13 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from core import db, live
+from core.catalog import catalog
 from core.errors import ApiError
-from core.models import Agency, Category, Complaint, ComplaintEvent, Media, utcnow
+from core.models import Complaint, ComplaintEvent, Media, utcnow
 from core.photos import CheckedPhoto, store_photo
 from core.plugins import Hooks
 from core.serialize import complaint_payload, public_payload
-from core.types import Actor, ComplaintDraft, RoutingDecision
+from core.types import Actor, CategorySpec, ComplaintDraft, RoutingDecision
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +102,8 @@ def create_complaint(intake: Intake, actor: Actor) -> tuple[Complaint, bool]:
         earlier = _replay(intake, actor)
         if earlier is not None:
             return earlier, False
-    category = session.get(Category, intake.fields["category"])
-    if category is None or not category.active:
+    category = catalog().categories.get(intake.fields["category"])
+    if category is None:
         raise ApiError(
             400,
             "validation_failed",
@@ -126,7 +127,6 @@ def create_complaint(intake: Intake, actor: Actor) -> tuple[Complaint, bool]:
         for photo, path in zip(intake.photos, stored_paths, strict=True)
     ]
     session.add(complaint)
-    session.add(_event(complaint, actor, "created", to_status="open", to_agency=decision.agency))
     try:
         session.commit()
     except IntegrityError:
@@ -168,7 +168,7 @@ def _is_iso_datetime(value: str) -> bool:
     return True
 
 
-def _check_attributes(category: Category, answers: dict[str, Any]) -> None:
+def _check_attributes(category: CategorySpec, answers: dict[str, Any]) -> None:
     """The category's extra questions: known codes only, required ones answered, right types."""
     specs = {spec["code"]: spec for spec in category.attributes}
     problems: dict[str, list[str]] = {}
@@ -203,7 +203,7 @@ def _replay(intake: Intake, actor: Actor) -> Complaint | None:
     return earlier
 
 
-def _route(intake: Intake, category: Category) -> RoutingDecision:
+def _route(intake: Intake, category: CategorySpec) -> RoutingDecision:
     fields = intake.fields
     draft = ComplaintDraft(
         category=category.code,
@@ -212,26 +212,22 @@ def _route(intake: Intake, category: Category) -> RoutingDecision:
         lon=fields["lon"],
         address=fields.get("address"),
         category_name=category.name_id,
-        category_agency=category.agency_code,
-        category_agency_name=_agency_name(category.agency_code),
+        category_agency=category.agency,
+        category_agency_name=catalog().agencies[category.agency].name,
         attributes=fields.get("attributes") or {},
     )
     decision: RoutingDecision = hooks().route_complaint(draft=draft)
-    if db.session().get(Agency, decision.agency) is None:
+    if decision.agency not in catalog().agencies:
         raise RuntimeError(f"routing chose unknown agency {decision.agency!r} ({decision.rule})")
     return decision
 
 
-def _agency_name(code: str) -> str:
-    agency = db.session().get(Agency, code)
-    return agency.name if agency else code
-
-
 def _new_complaint(
-    intake: Intake, actor: Actor, category: Category, decision: RoutingDecision
+    intake: Intake, actor: Actor, category: CategorySpec, decision: RoutingDecision
 ) -> Complaint:
     fields = intake.fields
     now = utcnow()
+    anonymous = bool(fields.get("anonymous")) or actor.is_anonymous
     return Complaint(
         category_code=category.code,
         description=fields["description"].strip(),
@@ -247,7 +243,8 @@ def _new_complaint(
         public=category.public,
         attributes=fields.get("attributes") or {},
         reporter_id=None if fields.get("anonymous") else actor.user_id,
-        anonymous=bool(fields.get("anonymous")) or actor.is_anonymous,
+        anonymous=anonymous,
+        reporter_role="anonymous" if anonymous else actor.role,
         contact_name=fields.get("contact_name"),
         contact_email=fields.get("contact_email"),
         contact_phone=fields.get("contact_phone"),
@@ -337,7 +334,7 @@ def forward_complaint(
     require_right(actor, complaint, "forward")
     if actor.role not in ("staff", "head", "admin"):
         raise ApiError(403, "forbidden", "Only staff and heads forward complaints.")
-    if db.session().get(Agency, agency) is None:
+    if agency not in catalog().agencies:
         raise ApiError(
             400, "validation_failed", "Some fields are invalid.", {"agency": ["Unknown agency."]}
         )

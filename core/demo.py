@@ -10,7 +10,7 @@ import click
 from sqlalchemy import func, select
 
 from core import auth, db
-from core.catalog import sync_catalog
+from core.catalog import catalog, sync_catalog
 from core.models import User
 from core.plugins import Hooks
 
@@ -24,7 +24,7 @@ def demo_accounts() -> list[dict[str, Any]]:
 def load_demo(hooks: Hooks) -> bool:
     """Load the demo city once, in one transaction; False if the database has users already."""
     session = db.session()
-    sync_catalog(session, hooks)
+    sync_catalog(session, catalog())
     if session.scalar(select(func.count()).select_from(User)):
         return False
     for account in demo_accounts():

@@ -125,7 +125,7 @@ class Complaint(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     address: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
     agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"))
     routing_agency: Mapped[str] = mapped_column(String(40))
     routing_rule: Mapped[str] = mapped_column(String(120))
@@ -137,17 +137,18 @@ class Complaint(Base):
         ForeignKey("user_account.id"), nullable=True, index=True
     )
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The role the report was made in ("anonymous" when so reported): the creation's actor.
+    reporter_role: Mapped[str] = mapped_column(String(20), default="anonymous")
     contact_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     contact_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     contact_phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
     request_fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    category: Mapped[Category] = relationship(lazy="joined")
     photos: Mapped[list[Media]] = relationship(
         back_populates="complaint", order_by="Media.id", lazy="selectin"
     )
@@ -157,7 +158,12 @@ class Complaint(Base):
 
 
 class ComplaintEvent(Base):
-    """One change to a complaint, with who made it: the audit trail."""
+    """One change to a complaint, with who made it: the audit trail.
+
+    The creation itself is the complaint row (created_at, reporter, routing):
+    the history shows it first without storing it twice, which keeps intake
+    at one insert.
+    """
 
     __tablename__ = "complaint_event"
 

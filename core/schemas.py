@@ -65,7 +65,7 @@ class AgencySchema(Schema):
 
 class CategorySchema(Schema):
     code = fields.String()
-    agency = fields.String(attribute="agency_code")
+    agency = fields.String()
     name_id = fields.String()
     name_en = fields.String()
     group = fields.String()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.catalog import catalog
 from core.models import Complaint, ComplaintEvent, Media
 
 
@@ -38,11 +39,10 @@ def complaint_payload(
     complaint: Complaint, personal: bool, history: list[ComplaintEvent] | None = None
 ) -> dict[str, Any]:
     """The complaint; ``personal`` adds the reporter, ``history`` the given events."""
-    category = complaint.category
     payload: dict[str, Any] = {
         "id": complaint.id,
         "category": complaint.category_code,
-        "category_name": {"id": category.name_id, "en": category.name_en},
+        "category_name": catalog().category_names(complaint.category_code),
         "description": complaint.description,
         "lat": complaint.lat,
         "lon": complaint.lon,
@@ -70,8 +70,26 @@ def complaint_payload(
             "phone": complaint.contact_phone,
         }
     if history is not None:
-        payload["history"] = [event_payload(event) for event in history]
+        payload["history"] = [creation_payload(complaint, personal)]
+        payload["history"] += [event_payload(event) for event in history]
     return payload
+
+
+def creation_payload(complaint: Complaint, personal: bool) -> dict[str, Any]:
+    """The first entry of every history, read off the complaint row itself."""
+    return {
+        "id": None,
+        "kind": "created",
+        "at": complaint.created_at.isoformat(),
+        "actor_role": complaint.reporter_role,
+        "actor_id": complaint.reporter_id if personal else None,
+        "from_status": None,
+        "to_status": "open",
+        "from_agency": None,
+        "to_agency": complaint.routing_agency,
+        "note": None,
+        "public": True,
+    }
 
 
 def public_payload(
@@ -80,7 +98,8 @@ def public_payload(
     """What anyone may see: no reporter, no internal notes, no staff identities."""
     payload = complaint_payload(complaint, personal=False)
     if history is not None:
-        payload["history"] = [
+        payload["history"] = [creation_payload(complaint, personal=False)]
+        payload["history"] += [
             _public_event(event) for event in history if event.public or event.kind != "note"
         ]
     return payload

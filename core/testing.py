@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from core import auth, db  # noqa: E402
 from core.app import create_app  # noqa: E402
-from core.catalog import sync_catalog  # noqa: E402
+from core.catalog import build_catalog, sync_catalog  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.models import Base  # noqa: E402
 from core.plugins import Hooks, build_manager, entry_points  # noqa: E402
@@ -146,6 +146,20 @@ def app_settings() -> dict[str, Any]:
     return {}
 
 
+def prepared_app(settings: dict[str, Any], plugins: list[tuple[str, object]]) -> Flask:
+    """An app on an already migrated database, its catalogue synced, ready for requests."""
+    app = create_app(config=settings, plugins=plugins)
+    app.config["TESTING"] = True
+    _sync(app)
+    return app
+
+
+def _sync(app: Flask) -> None:
+    with app.app_context():
+        sync_catalog(db.session(), app.extensions["smartcity.catalog"])
+        db.database().session.remove()
+
+
 @pytest.fixture
 def app(
     tmp_path: Path,
@@ -159,11 +173,7 @@ def app(
         "message_queue_channel": f"smartcity-test-{uuid.uuid4().hex}",
         **app_settings,
     }
-    app = create_app(config=settings, plugins=app_plugins)
-    app.config["TESTING"] = True
-    with app.app_context():
-        sync_catalog(db.session(), app.extensions["smartcity.hooks"])
-        db.database().session.remove()
+    app = prepared_app(settings, app_plugins)
     yield app
     db_handle: Database = app.extensions["smartcity.db"]
     db_handle.dispose()
@@ -185,9 +195,8 @@ def register_plugin(app: Flask) -> Callable[[object, str], None]:
 
     def register(plugin: object, name: str) -> None:
         app.extensions["smartcity.pm"].register(plugin, name=name)
-        with app.app_context():
-            sync_catalog(db.session(), app.extensions["smartcity.hooks"])
-            db.database().session.remove()
+        app.extensions["smartcity.catalog"] = build_catalog(app.extensions["smartcity.hooks"])
+        _sync(app)
 
     return register
 

@@ -436,3 +436,14 @@ def test_api_errors_are_json_and_page_errors_are_html(client):
     page = client.get("/no-such-page")
     assert page.status_code == 404
     assert page.mimetype == "text/html"
+
+
+def test_the_creation_entry_names_the_role_it_was_reported_in(client, make_account):
+    staff = make_account("staff", agency="dpu")
+    created = report(client, headers=staff.headers).json
+    history = client.get(f"/api/v1/complaints/{created['id']}", headers=staff.headers).json
+    assert history["history"][0]["kind"] == "created"
+    assert history["history"][0]["actor_role"] == "staff"
+    hidden = report(client, headers=staff.headers, anonymous=True).json
+    shown = client.get(f"/api/v1/complaints/{hidden['id']}").json["history"][0]
+    assert (shown["actor_role"], shown["actor_id"]) == ("anonymous", None)

@@ -13,7 +13,7 @@ from sqlalchemy import true
 from core import hookimpl
 from core.app import create_app
 from core.models import Complaint
-from core.testing import in_tree_plugins
+from core.testing import in_tree_plugins, prepared_app
 from core.types import AgencySpec, CategorySpec, RoutingDecision
 
 GARBAGE = {"category": "garbage", "description": "Sampah di trotoar", "lat": -6.2, "lon": 106.8}
@@ -22,16 +22,6 @@ GARBAGE = {"category": "garbage", "description": "Sampah di trotoar", "lat": -6.
 def build(tmp_path, database_url, *extra_plugins):
     settings = {"instance_path": str(tmp_path / "instance"), "database_url": database_url}
     return create_app(config=settings, plugins=[*in_tree_plugins(), *extra_plugins])
-
-
-def synced_client(app):
-    from core import db
-    from core.catalog import sync_catalog
-
-    with app.app_context():
-        sync_catalog(db.session(), app.extensions["smartcity.hooks"])
-        db.database().session.remove()
-    return app.test_client()
 
 
 class WaterUtility:
@@ -175,7 +165,7 @@ def test_hook_route_complaint(client, register_plugin):
 def test_unrouted_complaint_goes_to_triage(tmp_path, database_url):
     plugins = [pair for pair in in_tree_plugins() if pair[0] != "routing"]
     settings = {"instance_path": str(tmp_path / "instance"), "database_url": database_url}
-    client = synced_client(create_app(config=settings, plugins=plugins))
+    client = prepared_app(settings, plugins).test_client()
     response = client.post("/api/v1/complaints", json=GARBAGE)
     assert response.status_code == 201
     assert response.json["agency"] == "triage"

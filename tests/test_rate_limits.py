@@ -39,9 +39,7 @@ def test_signed_in_residents_are_not_limited(client, make_account):
 
 
 def test_limits_can_be_switched_off(tmp_path, database_url, app_plugins):
-    from core import db
-    from core.app import create_app
-    from core.catalog import sync_catalog
+    from core.testing import prepared_app
 
     settings = {
         "instance_path": str(tmp_path),
@@ -49,9 +47,6 @@ def test_limits_can_be_switched_off(tmp_path, database_url, app_plugins):
         "anonymous_intake_limit": "1 per minute",
         "rate_limit_enabled": False,
     }
-    app = create_app(config=settings, plugins=app_plugins)
-    with app.app_context():
-        sync_catalog(db.session(), app.extensions["smartcity.hooks"])
-        db.database().session.remove()
+    app = prepared_app(settings, app_plugins)
     client = app.test_client()
     assert {client.post("/api/v1/complaints", json=GARBAGE).status_code for _ in range(3)} == {201}

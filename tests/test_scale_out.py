@@ -88,20 +88,12 @@ def limited_settings(redis_url):
 
 
 def test_rate_limits_are_kept_in_redis_when_configured(tmp_path, database_url, limited_settings):
-    from core.app import create_app
-    from core.testing import in_tree_plugins
+    from core.testing import in_tree_plugins, prepared_app
 
-    def fresh_app():
-        settings = {"instance_path": str(tmp_path), "database_url": database_url}
-        return create_app(config={**settings, **limited_settings}, plugins=in_tree_plugins())
-
-    first, second = fresh_app(), fresh_app()  # two processes' worth of limiters, one store
-    from core import db
-    from core.catalog import sync_catalog
-
-    with first.app_context():
-        sync_catalog(db.session(), first.extensions["smartcity.hooks"])
-        db.database().session.remove()
+    settings = {"instance_path": str(tmp_path), "database_url": database_url, **limited_settings}
+    # Two processes' worth of limiters sharing one store.
+    first = prepared_app(settings, in_tree_plugins())
+    second = prepared_app(settings, in_tree_plugins())
     assert first.test_client().post("/api/v1/complaints", json=GARBAGE).status_code == 201
     assert second.test_client().post("/api/v1/complaints", json=GARBAGE).status_code == 201
     refused = first.test_client().post("/api/v1/complaints", json=GARBAGE)

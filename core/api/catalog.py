@@ -6,27 +6,25 @@ from typing import Any
 
 from flask import current_app
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from core import db
-from core.models import Agency, Category
+from core.catalog import catalog
 from core.plugins import describe_plugins
 from core.schemas import AgencySchema, CategorySchema, PluginSchema
+from core.types import AgencySpec, CategorySpec
 
 blueprint = Blueprint("catalog", __name__, description="Agencies, categories and plugins.")
 
 
 @blueprint.get("/agencies")
 @blueprint.response(200, AgencySchema(many=True))
-def agencies() -> list[Agency]:
-    return list(db.session().scalars(select(Agency).order_by(Agency.code)))
+def agencies() -> list[AgencySpec]:
+    return sorted(catalog().agencies.values(), key=lambda agency: agency.code)
 
 
 @blueprint.get("/categories")
 @blueprint.response(200, CategorySchema(many=True))
-def categories() -> list[Category]:
-    query = select(Category).where(Category.active.is_(True)).order_by(Category.code)
-    return list(db.session().scalars(query))
+def categories() -> list[CategorySpec]:
+    return sorted(catalog().categories.values(), key=lambda category: category.code)
 
 
 @blueprint.get("/plugins")

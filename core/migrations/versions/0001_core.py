@@ -85,6 +85,7 @@ def upgrade() -> None:
     sa.Column('attributes', sa.JSON(), nullable=False),
     sa.Column('reporter_id', sa.Integer(), nullable=True),
     sa.Column('anonymous', sa.Boolean(), nullable=False),
+    sa.Column('reporter_role', sa.String(length=20), nullable=False),
     sa.Column('contact_name', sa.String(length=200), nullable=True),
     sa.Column('contact_email', sa.String(length=254), nullable=True),
     sa.Column('contact_phone', sa.String(length=40), nullable=True),
@@ -103,10 +104,8 @@ def upgrade() -> None:
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.create_index('ix_complaint_agency_status', ['agency_code', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_category_code'), ['category_code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_complaint_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_complaint_lat_lon', ['lat', 'lon'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_reporter_id'), ['reporter_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_complaint_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('complaint_event',
@@ -163,10 +162,8 @@ def downgrade() -> None:
     op.drop_table('complaint_event')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_updated_at'))
-        batch_op.drop_index(batch_op.f('ix_complaint_status'))
         batch_op.drop_index(batch_op.f('ix_complaint_reporter_id'))
         batch_op.drop_index('ix_complaint_lat_lon')
-        batch_op.drop_index(batch_op.f('ix_complaint_created_at'))
         batch_op.drop_index(batch_op.f('ix_complaint_category_code'))
         batch_op.drop_index('ix_complaint_agency_status')
 
