@@ -70,6 +70,8 @@ def _init_rate_limits(app: Flask, settings: Mapping[str, Any]) -> None:
     )
     limiter = Limiter(get_remote_address, app=app)
     app.extensions["smartcity.limiter"] = limiter
+    if not settings["rate_limit_enabled"]:
+        return
     endpoint = "complaints.create"
     app.view_functions[endpoint] = limiter.limit(  # type: ignore[assignment]
         settings["anonymous_intake_limit"],

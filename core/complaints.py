@@ -262,7 +262,7 @@ def _remove_files(relative_paths: list[str]) -> None:
 
 def _event(complaint: Complaint, actor: Actor, kind: str, **values: Any) -> ComplaintEvent:
     return ComplaintEvent(
-        complaint=complaint,
+        complaint_id=complaint.id,
         kind=kind,
         at=utcnow(),
         actor_id=actor.user_id,

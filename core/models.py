@@ -149,12 +149,7 @@ class Complaint(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
-    photos: Mapped[list[Media]] = relationship(
-        back_populates="complaint", order_by="Media.id", lazy="selectin"
-    )
-    events: Mapped[list[ComplaintEvent]] = relationship(
-        back_populates="complaint", order_by="ComplaintEvent.id", lazy="select"
-    )
+    photos: Mapped[list[Media]] = relationship(order_by="Media.id", lazy="selectin")
 
 
 class ComplaintEvent(Base):
@@ -182,8 +177,6 @@ class ComplaintEvent(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    complaint: Mapped[Complaint] = relationship(back_populates="events")
-
 
 class Media(Base):
     """A checked, EXIF-stripped photo stored under the instance's media folder, with a thumbnail."""
@@ -203,5 +196,3 @@ class Media(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    complaint: Mapped[Complaint | None] = relationship(back_populates="photos")
