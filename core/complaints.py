@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from core import db, live
 from core.catalog import catalog
@@ -92,7 +93,7 @@ class Intake:
 
 
 def create_complaint(intake: Intake, actor: Actor) -> tuple[Complaint, bool]:
-    """Store a complaint, routed and with its history started; returns (complaint, created).
+    """Store a complaint, routed, with its photos; returns (complaint, created).
 
     A repeated ``Idempotency-Key`` returns the stored complaint instead of a
     second one. Live events and ``complaint_created`` come after the commit.
@@ -117,7 +118,6 @@ def create_complaint(intake: Intake, actor: Actor) -> tuple[Complaint, bool]:
     complaint.photos = [
         Media(
             path=path,
-            thumbnail_path="",
             content_type=photo.content_type,
             width=photo.width,
             height=photo.height,
@@ -317,8 +317,7 @@ def update_complaint(
         if status == "resolved":
             complaint.resolved_at = now
     complaint.updated_at = now
-    db.session().add(event)
-    db.session().commit()
+    _commit_change(event)
     _announce(complaint, "complaint.updated", extra_rooms=())
     if status:
         hooks().notify(
@@ -346,11 +345,23 @@ def forward_complaint(
     )
     complaint.agency_code = agency
     complaint.updated_at = utcnow()
-    db.session().add(event)
-    db.session().commit()
+    _commit_change(event)
     _announce(complaint, "complaint.forwarded", extra_rooms=(f"agency:{old_agency}",))
     hooks().notify("complaint_forwarded", complaint=complaint, event=event, old_agency=old_agency)
     return event
+
+
+def _commit_change(event: ComplaintEvent) -> None:
+    """Commit a change and its event, unless someone else changed the complaint meanwhile."""
+    session = db.session()
+    session.add(event)
+    try:
+        session.commit()
+    except StaleDataError as error:
+        session.rollback()
+        raise ApiError(
+            409, "changed_meanwhile", "Someone changed this complaint a moment ago; reload it."
+        ) from error
 
 
 # --- live events -----------------------------------------------------------------------------

@@ -120,6 +120,9 @@ class Complaint(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Optimistic concurrency: an UPDATE names the version it read, so two staff changing
+    # the same complaint at once cannot overwrite each other unseen.
+    version: Mapped[int] = mapped_column(Integer, default=1)
     category_code: Mapped[str] = mapped_column(ForeignKey("category.code"), index=True)
     description: Mapped[str] = mapped_column(Text)
     lat: Mapped[float] = mapped_column(Float)
@@ -150,6 +153,8 @@ class Complaint(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     photos: Mapped[list[Media]] = relationship(order_by="Media.id", lazy="selectin")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ComplaintEvent(Base):
@@ -189,7 +194,6 @@ class Media(Base):
     )
     kind: Mapped[str] = mapped_column(String(20), default="photo")
     path: Mapped[str] = mapped_column(String(300))
-    thumbnail_path: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(60))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)

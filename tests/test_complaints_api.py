@@ -447,3 +447,31 @@ def test_the_creation_entry_names_the_role_it_was_reported_in(client, make_accou
     hidden = report(client, headers=staff.headers, anonymous=True).json
     shown = client.get(f"/api/v1/complaints/{hidden['id']}").json["history"][0]
     assert (shown["actor_role"], shown["actor_id"]) == ("anonymous", None)
+
+
+def test_two_staff_changing_one_complaint_at_once_cannot_overwrite_each_other(
+    client, app, make_account
+):
+    from sqlalchemy import update
+
+    from core.complaints import get_visible_or_404, update_complaint
+    from core.errors import ApiError
+    from core.types import Actor
+
+    created = report(client).json
+    staff = make_account("staff", agency="dlh")
+    actor = Actor(user_id=staff.id, role="staff", agency="dlh")
+    with app.app_context():
+        seen_by_first = get_visible_or_404(created["id"], actor)
+        # A colleague resolves it between this staff member's read and write.
+        with db.database().engine.begin() as connection:
+            connection.execute(
+                update(Complaint)
+                .where(Complaint.id == created["id"])
+                .values(status="resolved", version=Complaint.version + 1)
+            )
+        with pytest.raises(ApiError) as refused:
+            update_complaint(seen_by_first, actor, "rejected", None, False)
+        assert (refused.value.status, refused.value.code) == (409, "changed_meanwhile")
+        db.database().session.remove()
+    assert client.get(f"/api/v1/complaints/{created['id']}").json["status"] == "resolved"

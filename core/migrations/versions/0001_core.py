@@ -70,6 +70,7 @@ def upgrade() -> None:
     )
     op.create_table('complaint',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('category_code', sa.String(length=60), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('lat', sa.Float(), nullable=False),
@@ -133,7 +134,6 @@ def upgrade() -> None:
     sa.Column('complaint_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('path', sa.String(length=300), nullable=False),
-    sa.Column('thumbnail_path', sa.String(length=300), nullable=False),
     sa.Column('content_type', sa.String(length=60), nullable=False),
     sa.Column('width', sa.Integer(), nullable=False),
     sa.Column('height', sa.Integer(), nullable=False),
