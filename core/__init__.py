@@ -4,7 +4,14 @@ The public surface a plugin may import is exactly:
 
 - ``core.hookimpl``: the marker for hook implementations;
 - ``core.types``: the plain data classes hooks receive and return
-  (``Actor``, ``AgencySpec``, ``CategorySpec``, ``RoutingDecision``, ``ComplaintDraft``);
+  (``Actor``, ``AgencySpec``, ``CategorySpec``, ``ComplaintDraft``,
+  ``RoutingDecision``, ``RoutingRule``);
+- ``core.models``: ``Base`` for a plugin's own tables, and core's tables to query;
+- ``core.db.session``: the current request's (or command's) database session;
+- ``core.catalog.catalog``: the registered agencies and categories;
+- ``core.plugins.hooks``: call other plugins' hooks (typed);
+- ``core.auth``: ``current_actor`` and ``require_roles`` for a plugin's views;
+- ``core.errors.ApiError``: an error in the contract's shape;
 - ``core.live.publish``: send a live event to a room.
 
 This module imports nothing that opens sockets, so an entry point can still

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
+import click
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -55,10 +56,19 @@ def create_app(
     web.init_app(app)
     _init_rate_limits(app, settings)
     live.init_app(app)
-    for command in hooks.register_commands():
-        app.cli.add_command(command)
+    _add_commands(app, hooks.register_commands())
     hooks.app_started(app=app)
     return app
+
+
+def _add_commands(app: Flask, commands: list[click.Command]) -> None:
+    """Mount plugin commands; groups of the same name merge (``smartcity import ...``)."""
+    for command in commands:
+        existing = app.cli.commands.get(command.name or "")
+        if isinstance(existing, click.Group) and isinstance(command, click.Group):
+            subcommands = {**existing.commands, **command.commands}
+            command = click.Group(command.name, commands=subcommands, help=existing.help)
+        app.cli.add_command(command)
 
 
 def _init_rate_limits(app: Flask, settings: Mapping[str, Any]) -> None:

@@ -20,7 +20,7 @@ from core.catalog import catalog
 from core.errors import ApiError
 from core.models import Complaint, ComplaintEvent, Media, utcnow
 from core.photos import CheckedPhoto, store_photo
-from core.plugins import Hooks
+from core.plugins import hooks
 from core.serialize import complaint_payload, public_payload
 from core.types import Actor, CategorySpec, ComplaintDraft, RoutingDecision
 
@@ -34,11 +34,6 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "closed": ("open",),
     "rejected": ("open",),
 }
-
-
-def hooks() -> Hooks:
-    hooks: Hooks = current_app.extensions["smartcity.hooks"]
-    return hooks
 
 
 def media_root() -> Path:
@@ -215,6 +210,7 @@ def _route(intake: Intake, category: CategorySpec) -> RoutingDecision:
         category_agency=category.agency,
         category_agency_name=catalog().agencies[category.agency].name,
         attributes=fields.get("attributes") or {},
+        reported_at=utcnow(),
     )
     decision: RoutingDecision = hooks().route_complaint(draft=draft)
     if decision.agency not in catalog().agencies:

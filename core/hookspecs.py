@@ -21,7 +21,14 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from core.models import Complaint, ComplaintEvent
-    from core.types import Actor, AgencySpec, CategorySpec, ComplaintDraft, RoutingDecision
+    from core.types import (
+        Actor,
+        AgencySpec,
+        CategorySpec,
+        ComplaintDraft,
+        RoutingDecision,
+        RoutingRule,
+    )
 
 
 # --- start-up --------------------------------------------------------------------------------
@@ -64,6 +71,26 @@ def register_categories() -> list[CategorySpec]:
 
 
 @hookspec
+def register_routing_rules() -> list[RoutingRule]:
+    """Contribute routing rules: which agency gets which complaints, where and when.
+
+    Every plugin's rules are combined with the operator's rules from config
+    (``[[routing.rules]]``) and evaluated by the routing plugin in a defined
+    order: ``priority`` (highest first), then specificity, then name. A rule
+    name must be unique; prefix it with the plugin's name.
+
+    Returns: a list of ``core.types.RoutingRule``.
+
+    Example::
+
+        @hookimpl
+        def register_routing_rules():
+            return [RoutingRule(name="transport.traffic-lights", agency="dishub",
+                                categories=("traffic_light",))]
+    """
+
+
+@hookspec
 def register_blueprints() -> list[Blueprint]:
     """Contribute Flask blueprints.
 
@@ -88,6 +115,9 @@ def register_commands() -> list[click.Command]:
     """Contribute ``smartcity`` CLI commands (click commands or groups).
 
     They run inside the application context, so they can use the database.
+    A group named like one that exists already (``import``) adds its
+    subcommands to it: ``smartcity import cameras`` and ``smartcity import
+    districts`` come from two plugins.
 
     Returns: a list of click commands.
 

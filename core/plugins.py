@@ -90,6 +90,9 @@ class Hooks:
     def register_categories(self) -> list[Any]:
         return self._collect("register_categories")
 
+    def register_routing_rules(self) -> list[Any]:
+        return self._collect("register_routing_rules")
+
     def register_blueprints(self) -> list[Any]:
         return self._collect("register_blueprints")
 
@@ -136,6 +139,14 @@ class Hooks:
                 impl.function(**accepted)
             except Exception:
                 log.exception("plugin %r failed in %s; the change stands", impl.plugin_name, name)
+
+
+def hooks(app: Flask | None = None) -> Hooks:
+    """The typed hook caller of the given app, or of the current one."""
+    from flask import current_app
+
+    found: Hooks = (app or current_app).extensions["smartcity.hooks"]
+    return found
 
 
 def describe_plugins(pm: pluggy.PluginManager, app: Flask) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 ROLES = ("resident", "officer", "staff", "head", "admin")
@@ -83,6 +84,7 @@ class ComplaintDraft:
     category_agency: str | None = None
     category_agency_name: str = ""
     attributes: dict[str, Any] = field(default_factory=dict)
+    reported_at: datetime | None = None  # None: now
 
 
 @dataclass(frozen=True)
@@ -93,3 +95,30 @@ class RoutingDecision:
     rule: str
     reason: str
     district: str | None = None
+
+
+@dataclass(frozen=True)
+class RoutingRule:
+    """A routing rule: when every condition given holds, the complaint goes to ``agency``.
+
+    An empty condition always holds. ``districts`` are district codes of any
+    level; ``keywords`` match case-insensitively anywhere in the description
+    (any one suffices); ``hours`` is a local time-of-day window
+    ``(start, end)`` in whole hours, wrapping midnight when start > end.
+    Rules are tried by ``priority`` (highest first), then by specificity (more
+    conditions first), then by name; the first that holds decides.
+    """
+
+    name: str
+    agency: str
+    categories: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    hours: tuple[int, int] | None = None
+    priority: int = 0
+    unit: str | None = None
+
+    @property
+    def specificity(self) -> int:
+        conditions = (self.categories, self.districts, self.keywords, self.hours)
+        return sum(1 for condition in conditions if condition)

@@ -34,9 +34,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 360, "height": 740}
 DESCRIPTION = "Tumpukan sampah di depan pasar, sudah tiga hari tidak diangkut."
-ROUTING_REASON = (
-    "Sampah menumpuk → Dinas Lingkungan Hidup: the agency responsible for this category."
-)
+ROUTING_REASON = "Sampah menumpuk → Dinas Lingkungan Hidup, rule sanitation.garbage"
 # Chromium logs every failed request (a refused map tile, an API error the test provokes) as a
 # console error; those are judged by what the page shows. Any other console error fails a test.
 FAILED_REQUEST = "Failed to load resource"

@@ -36,7 +36,7 @@ def test_report_is_routed_to_the_category_owner(client):
     assert body["status"] == "open"
     assert body["agency"] == "dlh"
     assert body["routing"]["agency"] == "dlh"
-    assert body["routing"]["rule"] == "routing.category-owner"
+    assert body["routing"]["rule"] == "sanitation.garbage"
     assert "Dinas Lingkungan Hidup" in body["routing"]["reason"]
     assert body["created_at"].endswith("+00:00")
     assert response.headers["Location"] == f"/api/v1/complaints/{body['id']}"

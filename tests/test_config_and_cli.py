@@ -95,7 +95,8 @@ def test_misspelt_hook_fails_at_boot(tmp_path):
 
 def test_migrations_build_exactly_the_models(tmp_path, database_url):
     # Imported here so that the plugin tables are part of the metadata compared.
-    import plugins.cctv.models  # noqa: F401
+    import plugins.cctv.models
+    import plugins.routing.models  # noqa: F401
 
     engine = create_engine(database_url)
     with engine.connect() as connection:

@@ -14,7 +14,7 @@ from core import hookimpl
 from core.app import create_app
 from core.models import Complaint
 from core.testing import in_tree_plugins, prepared_app
-from core.types import AgencySpec, CategorySpec, RoutingDecision
+from core.types import AgencySpec, CategorySpec, RoutingDecision, RoutingRule
 
 GARBAGE = {"category": "garbage", "description": "Sampah di trotoar", "lat": -6.2, "lon": 106.8}
 
@@ -33,6 +33,10 @@ class WaterUtility:
     def register_categories(self):
         return [CategorySpec(code="water_leak", agency="pam", name_id="Pipa bocor", name_en="Leak")]
 
+    @hookimpl
+    def register_routing_rules(self):
+        return [RoutingRule("water.leaks", "pam", categories=("water_leak",))]
+
 
 def test_hook_register_agencies(client, register_plugin):
     register_plugin(WaterUtility(), "water")
@@ -40,11 +44,19 @@ def test_hook_register_agencies(client, register_plugin):
     assert agencies["pam"]["external"] is True
 
 
-def test_hook_register_categories(client, register_plugin):
-    register_plugin(WaterUtility(), "water")
+def test_hook_register_categories(tmp_path, database_url):
+    settings = {"instance_path": str(tmp_path / "instance"), "database_url": database_url}
+    client = prepared_app(settings, [*in_tree_plugins(), ("water", WaterUtility())]).test_client()
+    categories = {category["code"]: category for category in client.get("/api/v1/categories").json}
+    assert categories["water_leak"]["agency"] == "pam"
     response = client.post("/api/v1/complaints", json={**GARBAGE, "category": "water_leak"})
     assert response.status_code == 201
-    assert response.json["agency"] == "pam"
+    assert response.json["routing"] == {
+        "agency": "pam",
+        "rule": "water.leaks",
+        "reason": "Pipa bocor → PAM Jaya, rule water.leaks",
+        "district": None,
+    }
 
 
 def test_duplicate_agency_codes_stop_the_start(client, register_plugin):
@@ -159,7 +171,7 @@ def test_hook_route_complaint(client, register_plugin):
         "district": "gambir",
     }
     street = client.post("/api/v1/complaints", json=GARBAGE)
-    assert street.json["routing"]["rule"] == "routing.category-owner"
+    assert street.json["routing"]["rule"] == "sanitation.garbage"
 
 
 def test_unrouted_complaint_goes_to_triage(tmp_path, database_url):

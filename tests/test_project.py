@@ -82,12 +82,23 @@ def test_every_hookspec_documents_each_argument(name):
 
 @pytest.mark.parametrize("name", HOOK_NAMES)
 def test_every_hook_has_its_own_test(name):
-    sources = "\n".join(path.read_text() for path in (ROOT / "tests").rglob("test_*.py"))
+    test_files = [*(ROOT / "tests").rglob("test_*.py"), *(ROOT / "plugins").rglob("test_*.py")]
+    sources = "\n".join(path.read_text() for path in test_files)
     assert f"def test_hook_{name}(" in sources
 
 
 def test_plugins_import_only_core_public_surface():
-    public = {"core", "core.types", "core.live", "core.models"}
+    public = {
+        "core",
+        "core.types",
+        "core.models",
+        "core.db",
+        "core.catalog",
+        "core.plugins",
+        "core.live",
+        "core.auth",
+        "core.errors",
+    }
     offenders = [
         f"{path.relative_to(ROOT)} imports {module}"
         for path in (ROOT / "plugins").rglob("*.py")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import hookimpl
-from core.types import AgencySpec, CategorySpec
+from core.types import AgencySpec, CategorySpec, RoutingRule
 
 AGENCY = "polda"
 
@@ -61,3 +61,13 @@ def register_categories() -> list[CategorySpec]:
             keywords=("tawuran", "ribut", "brawl", "noise"),
         ),
     ]
+
+
+@hookimpl
+def register_routing_rules() -> list[RoutingRule]:
+    rule_names = [
+        ("crime", "police.crime"),
+        ("accident", "police.accidents"),
+        ("disturbance", "police.disturbance"),
+    ]
+    return [RoutingRule(name, AGENCY, categories=(category,)) for category, name in rule_names]

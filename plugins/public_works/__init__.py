@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import hookimpl
-from core.types import AgencySpec, CategorySpec
+from core.types import AgencySpec, CategorySpec, RoutingRule
 
 AGENCY = "dpu"
 
@@ -73,3 +73,14 @@ def register_categories() -> list[CategorySpec]:
             keywords=("PJU", "lampu jalan", "streetlight"),
         ),
     ]
+
+
+@hookimpl
+def register_routing_rules() -> list[RoutingRule]:
+    rule_names = [
+        ("pothole", "public_works.roads"),
+        ("blocked_drain", "public_works.drainage"),
+        ("flooding", "public_works.flooding"),
+        ("streetlight", "public_works.streetlights"),
+    ]
+    return [RoutingRule(name, AGENCY, categories=(category,)) for category, name in rule_names]

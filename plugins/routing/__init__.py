@@ -1,20 +1,60 @@
-"""Routing: every complaint to the agency that owns its category, with the reason in words."""
+"""Routing: each complaint to the agency its rules name, by district, keyword and hour."""
 
 from __future__ import annotations
 
-from core import hookimpl
-from core.types import ComplaintDraft, RoutingDecision
+from pathlib import Path
 
-RULE_CATEGORY_OWNER = "routing.category-owner"
+import click
+from flask import Flask
+from flask_smorest import Blueprint
+from sqlalchemy.orm import Session
+
+from core import db, hookimpl
+from core.catalog import catalog
+from core.types import ComplaintDraft, RoutingDecision
+from plugins.routing.districts import DistrictIndexHolder
+from plugins.routing.importer import import_districts_command, load_demo_districts
+from plugins.routing.rules import Place
+from plugins.routing.state import EXTENSION, build_state, routing_state
+
+
+@hookimpl
+def register_migrations() -> list[str]:
+    return [str(Path(__file__).parent / "migrations")]
+
+
+@hookimpl
+def register_commands() -> list[click.Command]:
+    import_group = click.Group("import", help="Import cameras, districts and more from files.")
+    import_group.add_command(import_districts_command)
+    return [import_group]
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from plugins.routing.views import api
+
+    return [api]
+
+
+@hookimpl
+def load_demo(session: Session) -> None:
+    load_demo_districts(session)
+
+
+@hookimpl
+def app_started(app: Flask) -> None:
+    districts = DistrictIndexHolder()
+
+    def locate(lat: float, lon: float) -> Place:
+        index = districts.current(db.session)
+        return Place(tuple((found.code, found.name) for found in index.locate(lat, lon)))
+
+    app.extensions[EXTENSION] = build_state(app, locate)
 
 
 @hookimpl
 def route_complaint(draft: ComplaintDraft) -> RoutingDecision | None:
-    if not draft.category_agency:
-        return None
-    return RoutingDecision(
-        agency=draft.category_agency,
-        rule=RULE_CATEGORY_OWNER,
-        reason=f"{draft.category_name} → {draft.category_agency_name}: "
-        "the agency responsible for this category.",
-    )
+    state = routing_state()
+    reported_at = (draft.reported_at or state.now()).astimezone(state.timezone)
+    return state.engine.decide(draft, reported_at, catalog())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import hookimpl
-from core.types import AgencySpec, CategorySpec
+from core.types import AgencySpec, CategorySpec, RoutingRule
 
 AGENCY = "dlh"
 
@@ -65,3 +65,14 @@ def register_categories() -> list[CategorySpec]:
             keywords=("kali", "sungai", "river"),
         ),
     ]
+
+
+@hookimpl
+def register_routing_rules() -> list[RoutingRule]:
+    rule_names = [
+        ("garbage", "sanitation.garbage"),
+        ("illegal_dumping", "sanitation.illegal-dumping"),
+        ("missed_collection", "sanitation.missed-collection"),
+        ("river_trash", "sanitation.river-trash"),
+    ]
+    return [RoutingRule(name, AGENCY, categories=(category,)) for category, name in rule_names]

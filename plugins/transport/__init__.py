@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import hookimpl
-from core.types import AgencySpec, CategorySpec
+from core.types import AgencySpec, CategorySpec, RoutingRule
 
 AGENCY = "dishub"
 
@@ -65,3 +65,14 @@ def register_categories() -> list[CategorySpec]:
             keywords=("macet", "jam", "congestion"),
         ),
     ]
+
+
+@hookimpl
+def register_routing_rules() -> list[RoutingRule]:
+    rule_names = [
+        ("traffic_light", "transport.traffic-lights"),
+        ("damaged_sign", "transport.signs"),
+        ("illegal_parking", "transport.illegal-parking"),
+        ("congestion", "transport.congestion"),
+    ]
+    return [RoutingRule(name, AGENCY, categories=(category,)) for category, name in rule_names]
