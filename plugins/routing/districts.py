@@ -61,9 +61,9 @@ class DistrictIndex:
 
     def locate(self, lat: float, lon: float) -> list[DistrictRef]:
         """Every district covering the point (its boundary included), most specific first."""
-        point = shapely.Point(lon, lat)
-        candidates = self._tree.query(point)
-        covering = candidates[shapely.covers(self._geometries[candidates], point)]
+        if not self.districts:
+            return []
+        covering = self._tree.query(shapely.Point(lon, lat), predicate="covered_by")
         found = [self.districts[position] for position in covering]
         return sorted(found, key=lambda district: (_SPECIFICITY[district.level], district.code))
 

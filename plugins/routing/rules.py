@@ -110,12 +110,19 @@ def _within_hours(hour: int, window: tuple[int, int]) -> bool:
     return hour >= start or hour < end
 
 
-@dataclass(frozen=True)
 class RoutingEngine:
     """The ordered rules and how to find a point's districts."""
 
-    rules: tuple[RoutingRule, ...]
-    locate: Callable[[float, float], Place]
+    def __init__(self, rules: tuple[RoutingRule, ...], locate: Callable[[float, float], Place]):
+        self.rules = rules
+        self.locate = locate
+        # Most rules name categories: intake tries only those that can hold for its category.
+        categories = {code for rule in rules for code in rule.categories}
+        self._rules_by_category = {
+            code: tuple(rule for rule in rules if not rule.categories or code in rule.categories)
+            for code in categories
+        }
+        self._rules_for_any_category = tuple(rule for rule in rules if not rule.categories)
 
     def explain(self, draft: ComplaintDraft, now: datetime) -> tuple[Place, list[Verdict]]:
         """Where the point is, and every rule tried on the complaint, in order."""
@@ -127,7 +134,8 @@ class RoutingEngine:
     ) -> RoutingDecision | None:
         """The decision of the first rule that holds; None when none does."""
         place = self.locate(draft.lat, draft.lon)
-        for rule in self.rules:
+        candidates = self._rules_by_category.get(draft.category, self._rules_for_any_category)
+        for rule in candidates:
             if try_rule(rule, draft, place, now).matched:
                 return decision_for(rule, draft, place, catalog)
         return None

@@ -288,3 +288,20 @@ def test_intake_names_the_district_and_district_rules_apply(client, runner, app)
     assert (north["rule"], north["district"]) == ("city.north-floods", "jkt-utara-penjaringan")
     centre = client.post("/api/v1/complaints", json={**flood, **MONAS}).json["routing"]
     assert centre["rule"] == "public_works.flooding"
+
+
+def test_rules_without_a_category_apply_to_every_category_in_order():
+    rules = ordered_rules(
+        [
+            RoutingRule("sanitation.garbage", "dlh", categories=("garbage",)),
+            RoutingRule("city.fire", "dpu", keywords=("api", "kebakaran"), priority=9),
+        ],
+        CATALOG,
+    )
+    engine = RoutingEngine(rules, lambda lat, lon: GAMBIR)
+    burning = engine.decide(draft(description="Sampah terbakar, ada api"), NOON, CATALOG)
+    assert burning.rule == "city.fire"
+    assert engine.decide(draft(), NOON, CATALOG).rule == "sanitation.garbage"
+    flood_fire = draft(category="flooding", description="api di gardu")
+    assert engine.decide(flood_fire, NOON, CATALOG).rule == "city.fire"
+    assert engine.decide(draft(category="flooding"), NOON, CATALOG) is None
