@@ -200,17 +200,36 @@ def _replay(intake: Intake, actor: Actor) -> Complaint | None:
 
 def _route(intake: Intake, category: CategorySpec) -> RoutingDecision:
     fields = intake.fields
+    return route(
+        category,
+        fields["description"],
+        (fields["lat"], fields["lon"]),
+        fields.get("address"),
+        fields.get("attributes") or {},
+        utcnow(),
+    )
+
+
+def route(
+    category: CategorySpec,
+    description: str,
+    point: tuple[float, float],
+    address: str | None,
+    attributes: dict[str, Any],
+    reported_at: datetime,
+) -> RoutingDecision:
+    """Ask the plugins which agency owns a complaint like this (core's last resort: triage)."""
     draft = ComplaintDraft(
         category=category.code,
-        description=fields["description"],
-        lat=fields["lat"],
-        lon=fields["lon"],
-        address=fields.get("address"),
+        description=description,
+        lat=point[0],
+        lon=point[1],
+        address=address,
         category_name=category.name_id,
         category_agency=category.agency,
         category_agency_name=catalog().agencies[category.agency].name,
-        attributes=fields.get("attributes") or {},
-        reported_at=utcnow(),
+        attributes=attributes,
+        reported_at=reported_at,
     )
     decision: RoutingDecision = hooks().route_complaint(draft=draft)
     if decision.agency not in catalog().agencies:
@@ -358,6 +377,57 @@ def _commit_change(event: ComplaintEvent) -> None:
         raise ApiError(
             409, "changed_meanwhile", "Someone changed this complaint a moment ago; reload it."
         ) from error
+
+
+def relocate_complaint(
+    complaint: Complaint,
+    actor: Actor,
+    point: tuple[float, float],
+    address: str | None,
+    note: str | None,
+) -> ComplaintEvent:
+    """Correct a complaint's location and route it again; a new owner gets it live."""
+    require_right(actor, complaint, "relocate")
+    category = catalog().categories.get(complaint.category_code)
+    if category is None:
+        raise ApiError(409, "unknown_category", "The complaint's category is no longer offered.")
+    old_point, old_agency = (complaint.lat, complaint.lon), complaint.agency_code
+    decision = route(
+        category,
+        complaint.description,
+        point,
+        address or complaint.address,
+        complaint.attributes,
+        complaint.created_at,
+    )
+    moved = f"Location corrected from {old_point[0]:.5f}, {old_point[1]:.5f} to "
+    moved += f"{point[0]:.5f}, {point[1]:.5f}. {decision.reason}."
+    event = _event(
+        complaint,
+        actor,
+        "relocated",
+        from_agency=old_agency,
+        to_agency=decision.agency,
+        note=f"{moved} {note}" if note else moved,
+        public=False,
+    )
+    complaint.lat, complaint.lon = point
+    complaint.address = address or complaint.address
+    complaint.agency_code = decision.agency
+    complaint.routing_agency = decision.agency
+    complaint.routing_rule = decision.rule
+    complaint.routing_reason = decision.reason
+    complaint.district = decision.district
+    complaint.updated_at = utcnow()
+    _commit_change(event)
+    if decision.agency == old_agency:
+        _announce(complaint, "complaint.updated", extra_rooms=())
+    else:
+        _announce(complaint, "complaint.forwarded", extra_rooms=(f"agency:{old_agency}",))
+        hooks().notify(
+            "complaint_forwarded", complaint=complaint, event=event, old_agency=old_agency
+        )
+    return event
 
 
 # --- live events -----------------------------------------------------------------------------

@@ -286,7 +286,8 @@ def can_change_complaint(actor: Actor, complaint: Complaint, action: str) -> boo
     Arguments:
         actor: who wants to act.
         complaint: the complaint.
-        action: one of ``"status:<new status>"``, ``"note"``, ``"forward"``.
+        action: one of ``"status:<new status>"``, ``"note"``, ``"forward"``,
+            ``"relocate"`` (correct the location, which routes it again).
 
     Returns: True to allow, False to deny, None to have no opinion. The
     action is allowed when at least one plugin says True and none says False.

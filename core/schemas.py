@@ -116,13 +116,23 @@ class ComplaintCreateSchema(Schema):
 
 
 class ComplaintUpdateSchema(Schema):
+    """A status change and/or a note; or a location correction (lat and lon), which re-routes."""
+
     status = fields.String(validate=validate.OneOf(STATUSES))
     note = fields.String(validate=validate.Length(min=1, max=5000))
     note_public = fields.Boolean(load_default=False)
+    lat = fields.Float(validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(validate=validate.Range(min=-180, max=180))
+    address = fields.String(validate=validate.Length(max=500))
 
     @validates_schema
-    def _status_or_note(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        if "status" not in data and "note" not in data:
+    def _one_kind_of_change(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        relocating = "lat" in data or "lon" in data
+        if relocating and not ("lat" in data and "lon" in data):
+            raise ValidationError("Give both lat and lon.", "lat" if "lon" in data else "lon")
+        if relocating and "status" in data:
+            raise ValidationError("Correct the location and the status separately.", "status")
+        if not relocating and "status" not in data and "note" not in data:
             raise ValidationError("Give a status, a note, or both.", "status")
 
 

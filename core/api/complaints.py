@@ -19,6 +19,7 @@ from core.complaints import (
     forward_complaint,
     get_visible_or_404,
     list_complaints,
+    relocate_complaint,
     sees_personal_data,
     update_complaint,
 )
@@ -237,15 +238,22 @@ def show(complaint_id: int) -> Response:
 @blueprint.alt_response(200, schema=ComplaintSchema, description="Updated.", success=True)
 @_document_errors(400, 401, 403, 404, 409)
 def update(complaint_id: int) -> Response:
-    """Change the status and/or add a note (public or internal): staff, heads, officers."""
+    """Change the status and/or add a note (public or internal): staff, heads, officers.
+
+    With ``lat`` and ``lon``, staff correct a wrong pin instead: the complaint is
+    routed again, and moves to another agency if its rules say so.
+    """
     actor = current_actor()
     if actor.is_anonymous:
         raise ApiError(401, "unauthorized", "Sign in first.")
     changes = _load(update_schema, _json_body())
     complaint = get_visible_or_404(complaint_id, actor)
-    update_complaint(
-        complaint, actor, changes.get("status"), changes.get("note"), changes["note_public"]
-    )
+    if "lat" in changes:
+        point = (changes["lat"], changes["lon"])
+        relocate_complaint(complaint, actor, point, changes.get("address"), changes.get("note"))
+    else:
+        status, note = changes.get("status"), changes.get("note")
+        update_complaint(complaint, actor, status, note, changes["note_public"])
     return jsonify(shape(complaint, actor))
 
 

@@ -144,9 +144,11 @@ def app_settings():
         "routing": {
             "rules": [
                 {
+                    # A keyword too, so that no other test's garbage meets it at night.
                     "name": "city.night-garbage",
                     "agency": "dpu",
                     "categories": ["garbage"],
+                    "keywords": ["malam"],
                     "hours": [22, 5],
                     "priority": 5,
                 }
@@ -190,7 +192,7 @@ def test_a_category_no_rule_covers_goes_to_triage_visibly(client, register_plugi
 def test_explain_shows_the_decision_and_every_rule(client, make_account):
     staff = make_account("staff", agency="dlh")
     night = datetime(2026, 11, 28, 23, 30, tzinfo=JAKARTA).isoformat()
-    body = {"category": "garbage", "description": "Sampah", "at": night, **MONAS}
+    body = {"category": "garbage", "description": "Sampah malam", "at": night, **MONAS}
     explained = client.post("/api/v1/routing/explain", json=body, headers=staff.headers).json
     assert explained["decision"]["rule"] == "city.night-garbage"
     assert explained["triage"] is False
@@ -200,7 +202,7 @@ def test_explain_shows_the_decision_and_every_rule(client, make_account):
         "agency": "dpu",
         "unit": None,
         "priority": 5,
-        "specificity": 2,
+        "specificity": 3,
         "matched": True,
         "reasons": [],
     }
@@ -220,7 +222,7 @@ def test_explain_shows_the_decision_and_every_rule(client, make_account):
 def test_rule_hours_are_the_city_s_local_time(client, make_account):
     """16:30 UTC is 23:30 in Jakarta: the night rule holds."""
     staff = make_account("staff", agency="dlh")
-    body = {"category": "garbage", "description": "Sampah", "at": "2026-11-28T16:30:00+00:00"}
+    body = {"category": "garbage", "description": "Sampah malam", "at": "2026-11-28T16:30:00+00:00"}
     explained = client.post(
         "/api/v1/routing/explain", json={**body, **MONAS}, headers=staff.headers
     ).json
