@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import api, errors, live, web
 from core.auth import current_actor
@@ -43,6 +44,9 @@ def create_app(
         PERMANENT_SESSION_LIFETIME=timedelta(days=settings["token_lifetime_days"]),
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    if settings["trusted_proxies"]:
+        hops = settings["trusted_proxies"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     pm = build_manager(plugins, settings["load_plugins"], settings["disable_plugins"])
     hooks = Hooks(pm)
     app.extensions["smartcity.pm"] = pm

@@ -50,3 +50,22 @@ def test_limits_can_be_switched_off(tmp_path, database_url, app_plugins):
     app = prepared_app(settings, app_plugins)
     client = app.test_client()
     assert {client.post("/api/v1/complaints", json=GARBAGE).status_code for _ in range(3)} == {201}
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_allowance(tmp_path, database_url):
+    from core.testing import in_tree_plugins, prepared_app
+
+    settings = {
+        "instance_path": str(tmp_path),
+        "database_url": database_url,
+        "anonymous_intake_limit": "1 per minute",
+        "trusted_proxies": 1,
+    }
+    client = prepared_app(settings, in_tree_plugins()).test_client()
+
+    def post_from(address):
+        forwarded = {"X-Forwarded-For": address}
+        return client.post("/api/v1/complaints", json=GARBAGE, headers=forwarded).status_code
+
+    assert [post_from("203.0.113.7"), post_from("203.0.113.7")] == [201, 429]
+    assert post_from("198.51.100.9") == 201
