@@ -12,6 +12,7 @@ The public surface a plugin may import is exactly:
 - ``core.plugins.hooks``: call other plugins' hooks (typed);
 - ``core.auth``: ``current_actor`` and ``require_roles`` for a plugin's views;
 - ``core.errors.ApiError``: an error in the contract's shape;
+- ``core.schemas``: the contract's marshmallow schemas, to reuse in a plugin's API;
 - ``core.live.publish``: send a live event to a room.
 
 This module imports nothing that opens sockets, so an entry point can still

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -20,8 +19,6 @@ from core.config import load_settings
 from core.db import Database
 from core.media import blueprint as media_blueprint
 from core.plugins import Hooks, build_manager
-
-log = logging.getLogger(__name__)
 
 
 def create_app(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,8 +22,6 @@ from core.photos import CheckedPhoto, store_photo
 from core.plugins import hooks
 from core.serialize import complaint_payload, public_payload
 from core.types import Actor, CategorySpec, ComplaintDraft, RoutingDecision
-
-log = logging.getLogger(__name__)
 
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "open": ("acknowledged", "in_progress", "resolved", "rejected"),

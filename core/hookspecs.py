@@ -105,7 +105,7 @@ def register_blueprints() -> list[Blueprint]:
 
         @hookimpl
         def register_blueprints():
-            from plugins.cctv.views import api
+            from myplugin.views import api
             return [api]
     """
 

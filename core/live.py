@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask, current_app, request, session
@@ -10,19 +9,6 @@ from flask_socketio import SocketIO, join_room
 
 from core import auth, db
 from core.types import Actor
-
-log = logging.getLogger(__name__)
-
-EVENTS = (
-    "complaint.created",
-    "complaint.updated",
-    "complaint.forwarded",
-    "dispatch.offer",
-    "dispatch.accepted",
-    "officer.position",
-    "camera.status",
-    "sla.breached",
-)
 
 
 def init_app(app: Flask) -> SocketIO:

@@ -9,8 +9,6 @@ from flask import Flask
 from gevent.pywsgi import WSGIHandler, WSGIServer
 from geventwebsocket.handler import WebSocketHandler
 
-log = logging.getLogger(__name__)
-
 
 def make_listener(host: str, port: int, backlog: int = 2048) -> socket.socket:
     """A listening socket with TCP_NODELAY, which accepted sockets inherit on Linux.

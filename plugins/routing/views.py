@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from core.auth import require_roles
 from core.catalog import catalog
 from core.plugins import hooks
+from core.schemas import RoutingSchema
 from core.types import ComplaintDraft
 from plugins.routing.state import routing_state
 
@@ -40,15 +41,8 @@ class VerdictSchema(Schema):
     reasons = fields.List(fields.String())
 
 
-class DecisionSchema(Schema):
-    agency = fields.String()
-    rule = fields.String()
-    reason = fields.String()
-    district = fields.String(allow_none=True)
-
-
 class ExplanationSchema(Schema):
-    decision = fields.Nested(DecisionSchema)
+    decision = fields.Nested(RoutingSchema)
     triage = fields.Boolean(metadata={"description": "no rule held: the city's triage queue"})
     districts = fields.List(fields.Dict(), metadata={"description": "most specific first"})
     at = fields.String()
