@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TypeVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 from flask import current_app
 from sqlalchemy import update
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.models import Agency, Category
 from core.plugins import Hooks
-from core.types import AgencySpec, CategorySpec
+from core.types import AgencySpec, CategorySpec, ComplaintDraft
 
 Spec = TypeVar("Spec", AgencySpec, CategorySpec)
 
@@ -25,6 +26,29 @@ Spec = TypeVar("Spec", AgencySpec, CategorySpec)
 class Catalog:
     agencies: dict[str, AgencySpec]
     categories: dict[str, CategorySpec]
+
+    def draft(
+        self,
+        category: CategorySpec,
+        description: str,
+        point: tuple[float, float],
+        reported_at: datetime,
+        address: str | None = None,
+        attributes: dict[str, Any] | None = None,
+    ) -> ComplaintDraft:
+        """A would-be complaint as routing hooks see it, with the catalogue's names filled in."""
+        return ComplaintDraft(
+            category=category.code,
+            description=description,
+            lat=point[0],
+            lon=point[1],
+            address=address,
+            category_name=category.name_id,
+            category_agency=category.agency,
+            category_agency_name=self.agencies[category.agency].name,
+            attributes=attributes or {},
+            reported_at=reported_at,
+        )
 
     def category_names(self, code: str) -> dict[str, str]:
         """Indonesian and English names; a category no plugin registers any more keeps its code."""

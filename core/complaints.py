@@ -21,7 +21,7 @@ from core.models import Complaint, ComplaintEvent, Media, utcnow
 from core.photos import CheckedPhoto, store_photo
 from core.plugins import hooks
 from core.serialize import complaint_payload, public_payload
-from core.types import Actor, CategorySpec, ComplaintDraft, RoutingDecision
+from core.types import Actor, CategorySpec, RoutingDecision
 
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "open": ("acknowledged", "in_progress", "resolved", "rejected"),
@@ -216,18 +216,7 @@ def route(
     reported_at: datetime,
 ) -> RoutingDecision:
     """Ask the plugins which agency owns a complaint like this (core's last resort: triage)."""
-    draft = ComplaintDraft(
-        category=category.code,
-        description=description,
-        lat=point[0],
-        lon=point[1],
-        address=address,
-        category_name=category.name_id,
-        category_agency=category.agency,
-        category_agency_name=catalog().agencies[category.agency].name,
-        attributes=attributes,
-        reported_at=reported_at,
-    )
+    draft = catalog().draft(category, description, point, reported_at, address, attributes)
     decision: RoutingDecision = hooks().route_complaint(draft=draft)
     if decision.agency not in catalog().agencies:
         raise RuntimeError(f"routing chose unknown agency {decision.agency!r} ({decision.rule})")

@@ -12,7 +12,6 @@ from core.auth import require_roles
 from core.catalog import catalog
 from core.plugins import hooks
 from core.schemas import RoutingSchema
-from core.types import ComplaintDraft
 from plugins.routing.state import routing_state
 
 api = Blueprint("routing", __name__, description="Routing decisions, explained.")
@@ -59,16 +58,8 @@ def explain(request: dict[str, Any]) -> dict[str, Any]:
     category = catalog().categories[request["category"]]
     state = routing_state()
     at: datetime = (request.get("at") or state.now()).astimezone(state.timezone)
-    draft = ComplaintDraft(
-        category=category.code,
-        description=request["description"],
-        lat=request["lat"],
-        lon=request["lon"],
-        category_name=category.name_id,
-        category_agency=category.agency,
-        category_agency_name=catalog().agencies[category.agency].name,
-        reported_at=at,
-    )
+    point = (request["lat"], request["lon"])
+    draft = catalog().draft(category, request["description"], point, at)
     place, verdicts = state.engine.explain(draft, at)
     decision = hooks().route_complaint(draft=draft)
     return {
