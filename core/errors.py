@@ -73,10 +73,10 @@ def _handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
     code = HTTP_SLUGS.get(status, "error")
     if wants_json():
         response = json_error(status, code, error.description or code)
-        if status == 429 or status == 405:
-            for header in ("Retry-After", "Allow"):
-                if header in error.get_response().headers:
-                    response.headers[header] = error.get_response().headers[header]
+        original_headers = error.get_response().headers
+        for header in ("Retry-After", "Allow"):
+            if header in original_headers:
+                response.headers[header] = original_headers[header]
         return response
     return render_template("error.html", status=status, message=error.description), status
 

@@ -248,9 +248,3 @@ class ComplaintSchema(Schema):
 class ComplaintPageSchema(Schema):
     items = fields.List(fields.Nested(ComplaintSchema))
     next_cursor = fields.String(allow_none=True)
-
-
-class HealthSchema(Schema):
-    status = fields.String()
-    database = fields.String()
-    version = fields.String()
