@@ -13,7 +13,12 @@ The public surface a plugin may import is exactly:
 - ``core.auth``: ``current_actor`` and ``require_roles`` for a plugin's views;
 - ``core.errors.ApiError``: an error in the contract's shape;
 - ``core.schemas``: the contract's marshmallow schemas, to reuse in a plugin's API;
-- ``core.live.publish``: send a live event to a room.
+- ``core.live.publish``: send a live event to a room;
+- ``core.complaints``: ``visible_complaints`` / ``filtered_complaints`` (the
+  one visibility-checked query to build on) and the scheduled changes
+  ``mark_overdue``, ``escalate``, ``auto_close``;
+- ``core.sla.missed_deadline``: which SLA deadline a complaint has missed;
+- ``core.geo.haversine_m``: distances in metres.
 
 This module imports nothing that opens sockets, so an entry point can still
 monkey-patch gevent after ``import core``.

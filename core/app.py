@@ -48,7 +48,7 @@ def create_app(
     hooks = Hooks(pm)
     app.extensions["smartcity.pm"] = pm
     app.extensions["smartcity.hooks"] = hooks
-    app.extensions["smartcity.catalog"] = build_catalog(hooks)
+    app.extensions["smartcity.catalog"] = build_catalog(hooks, settings["sla"])
 
     Database(settings["database_url"], hooks.register_migrations()).init_app(app)
     api.init_app(app, hooks.register_blueprints())

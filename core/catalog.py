@@ -7,6 +7,7 @@ the database keeps a copy for foreign keys and SQL reporting, synced at start-up
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -58,8 +59,12 @@ class Catalog:
         return {"id": category.name_id, "en": category.name_en}
 
 
-def build_catalog(hooks: Hooks) -> Catalog:
-    """Every plugin's agencies and categories, checked for duplicates and unknown owners."""
+def build_catalog(hooks: Hooks, sla_overrides: Mapping[str, Mapping[str, int]]) -> Catalog:
+    """Every plugin's agencies and categories, checked for duplicates and unknown owners.
+
+    Each category's SLA is settled here: the operator's ``[sla.<category>]``,
+    else the category's own figures, else its agency's.
+    """
     agencies = _by_code(hooks.register_agencies(), "agency")
     categories = _by_code(hooks.register_categories(), "category")
     for category in categories.values():
@@ -67,7 +72,28 @@ def build_catalog(hooks: Hooks) -> Catalog:
             raise RuntimeError(
                 f"category {category.code!r} belongs to unregistered agency {category.agency!r}"
             )
-    return Catalog(agencies, categories)
+    unknown = set(sla_overrides) - set(categories)
+    if unknown:
+        raise RuntimeError(f"[sla] in config names unknown categories {sorted(unknown)}")
+    settled = {
+        code: _with_sla(category, agencies[category.agency], sla_overrides.get(code, {}))
+        for code, category in categories.items()
+    }
+    return Catalog(agencies, settled)
+
+
+def _with_sla(
+    category: CategorySpec, agency: AgencySpec, override: Mapping[str, int]
+) -> CategorySpec:
+    acknowledge = override.get("acknowledge_minutes", category.sla_acknowledge_minutes)
+    resolve = override.get("resolve_hours", category.sla_resolve_hours)
+    return dataclasses.replace(
+        category,
+        sla_acknowledge_minutes=agency.sla_acknowledge_minutes
+        if acknowledge is None
+        else acknowledge,
+        sla_resolve_hours=agency.sla_resolve_hours if resolve is None else resolve,
+    )
 
 
 def _by_code(specs: list[Spec], kind: str) -> dict[str, Spec]:
@@ -91,7 +117,9 @@ def sync_catalog(session: Session, catalog: Catalog) -> None:
     Categories are never deleted: old complaints keep pointing at them.
     """
     for agency in catalog.agencies.values():
-        session.merge(Agency(**dataclasses.asdict(agency)))
+        values = dataclasses.asdict(agency)
+        values["units"] = list(values["units"])
+        session.merge(Agency(**values))
     session.flush()
     for category in catalog.categories.values():
         values = dataclasses.asdict(category)

@@ -17,7 +17,7 @@ from flask.cli import FlaskGroup, with_appcontext  # noqa: E402
 from core import auth, db  # noqa: E402
 from core.app import create_app  # noqa: E402
 from core.catalog import catalog, sync_catalog  # noqa: E402
-from core.plugins import describe_plugins  # noqa: E402
+from core.plugins import describe_plugins, hooks  # noqa: E402
 from core.types import ROLES  # noqa: E402
 
 
@@ -51,6 +51,7 @@ def run_command(host, port, access_log):
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _sync_catalog_at_start(app)
     server = make_server(app, host, port, access_log=access_log)
+    hooks(app).server_started(app=app)
     # Start-up objects live as long as the process: keep them out of the collector's sight,
     # so a full collection stalls every connection for ~50 ms instead of ~150 ms.
     gc.collect()

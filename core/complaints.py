@@ -14,23 +14,27 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import db, live
+from core import db, live, sla
 from core.catalog import catalog
 from core.errors import ApiError
-from core.models import Complaint, ComplaintEvent, Media, utcnow
+from core.models import Complaint, ComplaintEvent, Involvement, Media, utcnow
+from core.notifications import notify_reporters, status_message
 from core.photos import CheckedPhoto, store_photo
 from core.plugins import hooks
 from core.serialize import complaint_payload, public_payload
-from core.types import Actor, CategorySpec, RoutingDecision
+from core.types import SYSTEM, Actor, CategorySpec, RoutingDecision
 
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "open": ("acknowledged", "in_progress", "resolved", "rejected"),
-    "acknowledged": ("in_progress", "resolved", "rejected"),
-    "in_progress": ("acknowledged", "resolved", "rejected"),
+    "open": ("acknowledged", "in_progress", "waiting", "resolved", "rejected", "closed"),
+    "acknowledged": ("in_progress", "waiting", "resolved", "rejected", "closed"),
+    "in_progress": ("acknowledged", "waiting", "resolved", "rejected", "closed"),
+    "waiting": ("acknowledged", "in_progress", "resolved", "rejected", "closed"),
     "resolved": ("closed", "open", "in_progress"),
     "closed": ("open",),
     "rejected": ("open",),
 }
+# Ending a complaint without fixing it is owed to the resident in words they can read.
+ENDS_WITHOUT_FIX = ("rejected", "closed")
 
 
 def media_root() -> Path:
@@ -41,9 +45,10 @@ def media_root() -> Path:
 
 
 def visible_complaints(actor: Actor) -> Select[Complaint]:
-    """Complaints the actor may see: every plugin's grants OR-ed into one query."""
+    """Complaints the actor may see: the plugins' grants OR-ed, their limits AND-ed, one query."""
     grants = hooks().complaint_visibility(actor=actor)
-    return select(Complaint).where(or_(*grants))
+    limits = hooks().complaint_visibility_limits(actor=actor)
+    return select(Complaint).where(or_(*grants), *limits)
 
 
 def visible_complaint(complaint_id: int, actor: Actor) -> Complaint | None:
@@ -106,6 +111,7 @@ def create_complaint(intake: Intake, actor: Actor) -> tuple[Complaint, bool]:
     _check_attributes(category, intake.fields.get("attributes") or {})
     decision = _route(intake, category)
     complaint = _new_complaint(intake, actor, category, decision)
+    sla.start_clock(complaint, category, complaint.created_at)
     stored_paths = [store_photo(photo, media_root()) for photo in intake.photos]
     complaint.photos = [
         Media(
@@ -185,7 +191,7 @@ def _replay(intake: Intake, actor: Actor) -> Complaint | None:
     )
     if earlier is None:
         return None
-    reporter_id = None if intake.fields.get("anonymous") else actor.user_id
+    reporter_id = None if _identity_hidden(intake.fields) else actor.user_id
     if earlier.request_fingerprint != intake.fingerprint() or earlier.reporter_id != reporter_id:
         raise ApiError(
             422,
@@ -228,7 +234,7 @@ def _new_complaint(
 ) -> Complaint:
     fields = intake.fields
     now = utcnow()
-    anonymous = bool(fields.get("anonymous")) or actor.is_anonymous
+    anonymous = _identity_hidden(fields) or actor.is_anonymous
     return Complaint(
         category_code=category.code,
         description=fields["description"].strip(),
@@ -237,13 +243,19 @@ def _new_complaint(
         address=fields.get("address"),
         status="open",
         agency_code=decision.agency,
+        unit_code=decision.unit,
+        involved=[
+            Involvement(agency_code=code)
+            for code in dict.fromkeys(decision.involved)
+            if code != decision.agency
+        ],
         routing_agency=decision.agency,
         routing_rule=decision.rule,
         routing_reason=decision.reason,
         district=decision.district,
-        public=category.public,
+        public=_is_public(fields, category),
         attributes=fields.get("attributes") or {},
-        reporter_id=None if fields.get("anonymous") else actor.user_id,
+        reporter_id=None if _identity_hidden(fields) else actor.user_id,
         anonymous=anonymous,
         reporter_role="anonymous" if anonymous else actor.role,
         contact_name=fields.get("contact_name"),
@@ -256,16 +268,26 @@ def _new_complaint(
     )
 
 
+def _identity_hidden(fields: dict[str, Any]) -> bool:
+    """Reported anonymously: who sent it is not stored at all."""
+    return bool(fields.get("anonymous")) or fields.get("privacy") == "anonymous"
+
+
+def _is_public(fields: dict[str, Any], category: CategorySpec) -> bool:
+    """Confidential when the reporter asks, or always when the category says so (police)."""
+    return category.public and fields.get("privacy") != "confidential"
+
+
 def _remove_files(relative_paths: list[str]) -> None:
     for relative in relative_paths:
         (media_root() / relative).unlink(missing_ok=True)
 
 
-def _event(complaint: Complaint, actor: Actor, kind: str, **values: Any) -> ComplaintEvent:
+def new_event(complaint: Complaint, actor: Actor, kind: str, **values: Any) -> ComplaintEvent:
+    values.setdefault("at", utcnow())
     return ComplaintEvent(
         complaint_id=complaint.id,
         kind=kind,
-        at=utcnow(),
         actor_id=actor.user_id,
         actor_role=actor.role,
         **values,
@@ -289,20 +311,14 @@ def update_complaint(
     old_status = complaint.status
     if status is not None and status != old_status:
         require_right(actor, complaint, f"status:{status}")
-        if status not in ALLOWED_TRANSITIONS[old_status]:
-            raise ApiError(
-                409,
-                "invalid_transition",
-                f"A complaint that is {old_status} cannot become {status}.",
-            )
+        _check_transition(complaint, status, note, note_public)
     else:
         status = None
         if note is None:
             raise ApiError(409, "no_change", f"The complaint is already {old_status}.")
         require_right(actor, complaint, "note")
-    now = utcnow()
     kind = "status" if status else "note"
-    event = _event(
+    event = new_event(
         complaint,
         actor,
         kind,
@@ -312,47 +328,141 @@ def update_complaint(
         public=note_public if note else True,
     )
     if status:
-        complaint.status = status
-        if status == "acknowledged" and complaint.acknowledged_at is None:
-            complaint.acknowledged_at = now
-        if status == "resolved":
-            complaint.resolved_at = now
-    complaint.updated_at = now
-    _commit_change(event)
-    _announce(complaint, "complaint.updated", extra_rooms=())
-    if status:
-        hooks().notify(
-            "complaint_status_changed", complaint=complaint, event=event, old_status=old_status
-        )
+        record_status_change(complaint, event, note if note_public else None)
+    else:
+        complaint.updated_at = event.at
+        commit_change(event)
+        announce(complaint, "complaint.updated")
     return event
+
+
+def record_status_change(
+    complaint: Complaint, event: ComplaintEvent, public_note: str | None
+) -> None:
+    """Move to ``event.to_status`` and commit with its event; then tell the reporters, the
+    rooms and the plugins."""
+    old_status = complaint.status
+    set_status(complaint, event.to_status or old_status, event.at)
+    notify_reporters(complaint, "status", status_message(complaint, public_note))
+    complaint.updated_at = event.at
+    commit_change(event)
+    announce(complaint, "complaint.updated")
+    hooks().notify(
+        "complaint_status_changed", complaint=complaint, event=event, old_status=old_status
+    )
+
+
+def _check_transition(complaint: Complaint, status: str, note: str | None, public: bool) -> None:
+    old_status = complaint.status
+    if status not in ALLOWED_TRANSITIONS[old_status]:
+        raise ApiError(
+            409, "invalid_transition", f"A complaint that is {old_status} cannot become {status}."
+        )
+    ends_unfixed = status == "rejected" or (status == "closed" and old_status != "resolved")
+    if ends_unfixed and not (note and public):
+        raise ApiError(
+            422,
+            "public_reason_required",
+            "Say publicly why the complaint ends without a fix (a public note).",
+        )
+    category = catalog().categories.get(complaint.category_code)
+    if status == "resolved" and category and category.field_work and not _has_proof(complaint):
+        raise ApiError(
+            422,
+            "after_photo_required",
+            "Attach a photo of the fixed spot, taken since the complaint was assigned, first.",
+        )
+
+
+def _has_proof(complaint: Complaint) -> bool:
+    return any(
+        media.kind == "after" and media.created_at >= complaint.assigned_at
+        for media in complaint.photos
+    )
+
+
+def set_status(complaint: Complaint, status: str, now: datetime) -> None:
+    """Move to a status, keeping the timestamps and the SLA clock in step."""
+    old_status = complaint.status
+    complaint.status = status
+    if old_status == "open" and status != "open" and complaint.acknowledged_at is None:
+        complaint.acknowledged_at = now
+    if status == "resolved":
+        complaint.resolved_at = now
+    if status == "open" and old_status in ("resolved", "closed", "rejected"):
+        complaint.reopen_count += 1
+        # A fix that did not hold is no proof for the next one.
+        complaint.assigned_at = now
+        complaint.resolved_at = None
+        category = catalog().categories.get(complaint.category_code)
+        if category is not None:
+            sla.restart_resolution(complaint, category, now)
+    sla.follow_status(complaint, old_status, now)
 
 
 def forward_complaint(
-    complaint: Complaint, actor: Actor, agency: str, reason: str
+    complaint: Complaint, actor: Actor, agency: str | None, unit: str | None, reason: str
 ) -> ComplaintEvent:
-    """Move a complaint to another agency with a reason; both agencies see it happen live."""
-    require_right(actor, complaint, "forward")
+    """Hand a complaint on with a reason: to another agency (coordination), or to a unit of
+    its own agency (disposition). Both sides see it happen live."""
+    agency = agency or complaint.agency_code
+    old_agency, old_unit = complaint.agency_code, complaint.unit_code
+    moving = agency != old_agency
+    require_right(actor, complaint, "forward" if moving else "dispose")
     if actor.role not in ("staff", "head", "admin"):
-        raise ApiError(403, "forbidden", "Only staff and heads forward complaints.")
-    if agency not in catalog().agencies:
+        raise ApiError(403, "forbidden", "Only staff and heads hand complaints on.")
+    target = catalog().agencies.get(agency)
+    if target is None:
         raise ApiError(
             400, "validation_failed", "Some fields are invalid.", {"agency": ["Unknown agency."]}
         )
-    old_agency = complaint.agency_code
-    if agency == old_agency:
-        raise ApiError(409, "no_change", "The complaint already belongs to that agency.")
-    event = _event(
-        complaint, actor, "forwarded", from_agency=old_agency, to_agency=agency, note=reason
+    if unit is not None and target.unit(unit) is None:
+        units = ", ".join(known.code for known in target.units) or "none"
+        raise ApiError(
+            400,
+            "validation_failed",
+            "Some fields are invalid.",
+            {"unit": [f"{target.name} has no unit {unit!r} (its units: {units})."]},
+        )
+    if not moving and unit == old_unit:
+        raise ApiError(409, "no_change", "The complaint is already there.")
+    event = new_event(
+        complaint,
+        actor,
+        "forwarded" if moving else "disposed",
+        from_agency=old_agency,
+        to_agency=agency,
+        from_unit=old_unit,
+        to_unit=unit,
+        note=reason,
     )
-    complaint.agency_code = agency
-    complaint.updated_at = utcnow()
-    _commit_change(event)
-    _announce(complaint, "complaint.forwarded", extra_rooms=(f"agency:{old_agency}",))
-    hooks().notify("complaint_forwarded", complaint=complaint, event=event, old_agency=old_agency)
+    complaint.agency_code, complaint.unit_code = agency, unit
+    category = catalog().categories.get(complaint.category_code)
+    if moving and category is not None:
+        sla.start_clock(complaint, category, event.at)
+    else:
+        complaint.assigned_at = event.at
+    complaint.updated_at = event.at
+    commit_change(event)
+    if moving:
+        announce(complaint, "complaint.forwarded", extra_rooms=(f"agency:{old_agency}",))
+        hooks().notify(
+            "complaint_forwarded", complaint=complaint, event=event, old_agency=old_agency
+        )
+    else:
+        announce(complaint, "complaint.updated")
     return event
 
 
-def _commit_change(event: ComplaintEvent) -> None:
+def _set_involved(complaint: Complaint, codes: tuple[str, ...]) -> None:
+    """The agencies working beside the owner: keep those still named, add the new ones."""
+    wanted = [code for code in dict.fromkeys(codes) if code != complaint.agency_code]
+    kept = [item for item in complaint.involved if item.agency_code in wanted]
+    known = {item.agency_code for item in kept}
+    complaint.involved = kept + [Involvement(agency_code=c) for c in wanted if c not in known]
+
+
+def commit_change(event: ComplaintEvent) -> None:
     """Commit a change and its event, unless someone else changed the complaint meanwhile."""
     session = db.session()
     session.add(event)
@@ -388,7 +498,7 @@ def relocate_complaint(
     )
     moved = f"Location corrected from {old_point[0]:.5f}, {old_point[1]:.5f} to "
     moved += f"{point[0]:.5f}, {point[1]:.5f}. {decision.reason}."
-    event = _event(
+    event = new_event(
         complaint,
         actor,
         "relocated",
@@ -399,20 +509,85 @@ def relocate_complaint(
     )
     complaint.lat, complaint.lon = point
     complaint.address = address or complaint.address
-    complaint.agency_code = decision.agency
+    complaint.agency_code, complaint.unit_code = decision.agency, decision.unit
+    _set_involved(complaint, decision.involved)
+    if decision.agency != old_agency:
+        sla.start_clock(complaint, category, event.at)
     complaint.routing_agency = decision.agency
     complaint.routing_rule = decision.rule
     complaint.routing_reason = decision.reason
     complaint.district = decision.district
     complaint.updated_at = utcnow()
-    _commit_change(event)
+    commit_change(event)
     if decision.agency == old_agency:
-        _announce(complaint, "complaint.updated", extra_rooms=())
+        announce(complaint, "complaint.updated")
     else:
-        _announce(complaint, "complaint.forwarded", extra_rooms=(f"agency:{old_agency}",))
+        announce(complaint, "complaint.forwarded", extra_rooms=(f"agency:{old_agency}",))
         hooks().notify(
             "complaint_forwarded", complaint=complaint, event=event, old_agency=old_agency
         )
+    return event
+
+
+# --- on a schedule (the routing plugin's SLA watch calls these) -------------------------------
+
+
+def mark_overdue(complaint: Complaint, deadline: str, now: datetime) -> ComplaintEvent:
+    """Record that a deadline ("acknowledge" or "resolve") passed; tell the agency's heads.
+
+    Raises ``ApiError`` 409 ``changed_meanwhile`` when another worker got there
+    first, so a breach is announced once however many workers watch.
+    """
+    due = complaint.acknowledge_due_at if deadline == "acknowledge" else complaint.expected_at
+    event = new_event(
+        complaint,
+        SYSTEM,
+        "sla_breached",
+        note=f"Not {deadline}d by {due.isoformat() if due else 'its deadline'}.",
+        public=False,
+        at=now,
+    )
+    complaint.overdue, complaint.updated_at = deadline, now
+    commit_change(event)
+    payload = complaint_payload(complaint, personal=False)
+    live.publish(
+        [f"head:{complaint.agency_code}", "city"],
+        "sla.breached",
+        {"deadline": deadline, "due_at": due.isoformat() if due else None, "complaint": payload},
+    )
+    return event
+
+
+def escalate(
+    complaint: Complaint, escalation: str, rooms: list[str], note: str, now: datetime
+) -> ComplaintEvent:
+    """Record an escalation rule firing (``escalation`` names it) and alert ``rooms``."""
+    event = new_event(
+        complaint, SYSTEM, "escalated", note=f"{escalation}: {note}", public=False, at=now
+    )
+    complaint.updated_at = now
+    commit_change(event)
+    payload = complaint_payload(complaint, personal=False)
+    live.publish(
+        rooms,
+        "sla.breached",
+        {"deadline": "escalation", "escalation": escalation, "complaint": payload},
+    )
+    return event
+
+
+def auto_close(complaint: Complaint, now: datetime) -> ComplaintEvent:
+    """Close a resolved complaint its reporter has not reopened within the configured days."""
+    event = new_event(
+        complaint,
+        SYSTEM,
+        "status",
+        from_status=complaint.status,
+        to_status="closed",
+        note="Closed automatically: resolved and not reopened.",
+        at=now,
+    )
+    record_status_change(complaint, event, None)
     return event
 
 
@@ -420,13 +595,14 @@ def relocate_complaint(
 
 
 def _announce_created(complaint: Complaint) -> None:
-    _announce(complaint, "complaint.created", extra_rooms=())
+    announce(complaint, "complaint.created")
     hooks().notify("complaint_created", complaint=complaint)
 
 
-def _announce(complaint: Complaint, event: str, extra_rooms: tuple[str, ...]) -> None:
+def announce(complaint: Complaint, event: str, extra_rooms: tuple[str, ...] = ()) -> None:
     """Staff rooms get the whole complaint; public rooms get it without personal data."""
-    staff_rooms = [f"agency:{complaint.agency_code}", "city", *extra_rooms]
+    involved = [f"agency:{involvement.agency_code}" for involvement in complaint.involved]
+    staff_rooms = [f"agency:{complaint.agency_code}", "city", *involved, *extra_rooms]
     live.publish(staff_rooms, event, complaint_payload(complaint, personal=True))
     public_rooms = [f"complaint:{complaint.id}"]
     if complaint.public:
@@ -437,8 +613,9 @@ def _announce(complaint: Complaint, event: str, extra_rooms: tuple[str, ...]) ->
 # --- listing ---------------------------------------------------------------------------------
 
 
-def list_complaints(actor: Actor, args: dict[str, Any]) -> tuple[list[Complaint], int | None]:
-    """A page of visible complaints, newest first, and the cursor of the next page."""
+def filtered_complaints(actor: Actor, args: dict[str, Any]) -> Select[Complaint]:
+    """Visible complaints narrowed by the list filters (``bbox``, ``status``, ``agency``,
+    ``category``, ``since``), unordered: the one query behind lists, exports and figures."""
     query = visible_complaints(actor)
     if "bbox" in args:
         min_lon, min_lat, max_lon, max_lat = args["bbox"]
@@ -454,6 +631,12 @@ def list_complaints(actor: Actor, args: dict[str, Any]) -> tuple[list[Complaint]
     if "since" in args:
         since: datetime = args["since"]
         query = query.where(Complaint.updated_at >= since)
+    return query
+
+
+def list_complaints(actor: Actor, args: dict[str, Any]) -> tuple[list[Complaint], int | None]:
+    """A page of visible complaints, newest first, and the cursor of the next page."""
+    query = filtered_complaints(actor, args)
     if args.get("after_id"):
         query = query.where(Complaint.id < args["after_id"])
     limit = args["limit"]

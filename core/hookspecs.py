@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         AgencySpec,
         CategorySpec,
         ComplaintDraft,
+        NavLink,
         RoutingDecision,
         RoutingRule,
     )
@@ -111,6 +112,21 @@ def register_blueprints() -> list[Blueprint]:
 
 
 @hookspec
+def register_nav_links() -> list[NavLink]:
+    """Add links to the plugin's pages to every page's navigation.
+
+    Returns: a list of ``core.types.NavLink`` (label, path, and the roles it
+    is shown to; empty roles: everyone), shown after core's own links.
+
+    Example::
+
+        @hookimpl
+        def register_nav_links():
+            return [NavLink("Cameras", "/cameras")]
+    """
+
+
+@hookspec
 def register_commands() -> list[click.Command]:
     """Contribute ``smartcity`` CLI commands (click commands or groups).
 
@@ -171,7 +187,28 @@ def app_started(app: Flask) -> None:
         app: the Flask application; keep plugin state in
             ``app.extensions["<plugin name>"]``, never on shared objects.
 
-    Returns nothing. Example: start a background monitor when serving.
+    Returns nothing. Runs for every app, also in tests and one-off commands:
+    build state here, but start background work in ``server_started``.
+    """
+
+
+@hookspec
+def server_started(app: Flask) -> None:
+    """``smartcity run`` is about to serve: the place to start background greenlets.
+
+    Arguments:
+        app: the Flask application being served. Every worker process calls
+            this, so a job that must run once per deployment (the SLA watch)
+            takes a lease in the database or Redis before each round.
+
+    Returns nothing. Start work with ``gevent.spawn`` and return at once;
+    never block here.
+
+    Example::
+
+        @hookimpl
+        def server_started(app):
+            gevent.spawn(watch_cameras, app)
     """
 
 
@@ -262,7 +299,7 @@ def complaint_visibility(actor: Actor) -> list[ColumnElement[bool]]:
     Every plugin's conditions are OR-ed into one WHERE clause (one query, never
     a question per row). Core's defaults grant: public complaints to everyone,
     its own reports to a reporter, its agency's complaints to that agency's
-    officers and staff, and everything to admins.
+    officers and staff (and those it is involved in), and everything to admins.
 
     Arguments:
         actor: who is asking (``core.types.Actor``).
@@ -286,14 +323,42 @@ def can_change_complaint(actor: Actor, complaint: Complaint, action: str) -> boo
     Arguments:
         actor: who wants to act.
         complaint: the complaint.
-        action: one of ``"status:<new status>"``, ``"note"``, ``"forward"``,
-            ``"relocate"`` (correct the location, which routes it again).
+        action: one of ``"status:<new status>"``, ``"note"``, ``"forward"``
+            (to another agency), ``"dispose"`` (to a unit of the owning
+            agency), ``"relocate"`` (correct the location, which routes it
+            again), ``"merge"`` (fold a duplicate into another complaint),
+            ``"photo"`` (attach an after-photo as proof of the fix).
 
     Returns: True to allow, False to deny, None to have no opinion. The
     action is allowed when at least one plugin says True and none says False.
     Core's defaults allow admins everything, staff and heads of the owning
-    agency everything, and officers of that agency notes and the statuses
-    ``in_progress`` and ``resolved``.
+    agency everything, officers of that agency notes, after-photos and the
+    statuses ``in_progress`` and ``resolved``, and staff of an involved agency notes.
+    """
+
+
+@hookspec
+def complaint_visibility_limits(actor: Actor) -> list[ColumnElement[bool]]:
+    """Limit what an actor may see, whatever the grants say, as SQL conditions.
+
+    Every plugin's limits are AND-ed onto the OR of all ``complaint_visibility``
+    grants, in the same single query: a grant opens, a limit closes.
+
+    Arguments:
+        actor: who is asking (``core.types.Actor``).
+
+    Returns: a list of SQLAlchemy boolean expressions on
+    ``core.models.Complaint`` (empty when the plugin does not limit this actor).
+
+    Example: the police plugin keeps its categories from everyone but police
+    staff, the reporter and the owning agency::
+
+        @hookimpl
+        def complaint_visibility_limits(actor):
+            if actor.agency == "polda" or actor.role == "admin":
+                return []
+            mine = Complaint.reporter_id == actor.user_id
+            return [or_(Complaint.category_code.not_in(POLICE), mine)]
     """
 
 
@@ -309,7 +374,8 @@ def live_rooms(actor: Actor) -> list[str]:
 
     Returns: a list of room names; every plugin's rooms are joined. Core's
     defaults: ``public`` for anonymous visitors and residents,
-    ``agency:<code>`` for an agency's officers and staff, ``city`` and
-    ``agency:triage`` for admins, ``complaint:<id>`` for a resident's open
-    reports. (The dispatch plugin adds ``officer:<user id>`` for officers.)
+    ``agency:<code>`` for an agency's officers and staff, ``head:<code>``
+    for its heads (SLA breaches), ``city`` and ``agency:triage`` for admins,
+    ``complaint:<id>`` for a resident's open reports and those they follow.
+    (The dispatch plugin adds ``officer:<user id>`` for officers.)
     """

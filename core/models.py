@@ -20,8 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("open", "acknowledged", "in_progress", "resolved", "closed", "rejected")
-OPEN_STATUSES = ("open", "acknowledged", "in_progress")
+STATUSES = ("open", "acknowledged", "in_progress", "waiting", "resolved", "closed", "rejected")
+# Still someone's work: counted against the SLA, offered as duplicates, followed live.
+OPEN_STATUSES = ("open", "acknowledged", "in_progress", "waiting")
+PRIVACY_LEVELS = ("public", "anonymous", "confidential")
 
 
 def utcnow() -> datetime:
@@ -66,6 +68,10 @@ class Agency(Base):
     short_name: Mapped[str] = mapped_column(String(60), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     external: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Sub-units a complaint can be disposed to: [{"code": ..., "name": ...}].
+    units: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    sla_acknowledge_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    sla_resolve_hours: Mapped[int] = mapped_column(Integer, default=72)
 
 
 class Category(Base):
@@ -82,6 +88,9 @@ class Category(Base):
     group: Mapped[str] = mapped_column(String(100), default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     attributes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    field_work: Mapped[bool] = mapped_column(Boolean, default=True)
+    duplicate_radius_m: Mapped[int] = mapped_column(Integer, default=50)
+    duplicate_window_hours: Mapped[int] = mapped_column(Integer, default=168)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -93,6 +102,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agency.code"), nullable=True)
+    unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
     display_name: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -117,6 +127,11 @@ class Complaint(Base):
     __table_args__ = (
         Index("ix_complaint_lat_lon", "lat", "lon"),
         Index("ix_complaint_agency_status", "agency_code", "status"),
+        Index("ix_complaint_category_status", "category_code", "status"),
+        # The SLA watch's rounds: open complaints past a deadline, resolved ones to close.
+        Index("ix_complaint_status_acknowledge_due_at", "status", "acknowledge_due_at"),
+        Index("ix_complaint_status_expected_at", "status", "expected_at"),
+        Index("ix_complaint_status_resolved_at", "status", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,6 +145,7 @@ class Complaint(Base):
     address: Mapped[str | None] = mapped_column(String(500), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
     agency_code: Mapped[str] = mapped_column(ForeignKey("agency.code"))
+    unit_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
     routing_agency: Mapped[str] = mapped_column(String(40))
     routing_rule: Mapped[str] = mapped_column(String(120))
     routing_reason: Mapped[str] = mapped_column(Text)
@@ -147,14 +163,79 @@ class Complaint(Base):
     contact_phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
     request_fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When the current owner (agency or unit) received it: after-photos must be newer.
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # SLA deadlines, pushed back by the time spent in a waiting status (see core.sla).
+    acknowledge_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    expected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The last deadline missed: None, "acknowledge" or "resolve" (set by the SLA watch).
+    overdue: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaint.id"), nullable=True, index=True
+    )
 
     photos: Mapped[list[Media]] = relationship(order_by="Media.id", lazy="selectin")
+    involved: Mapped[list[Involvement]] = relationship(
+        order_by="Involvement.agency_code", lazy="selectin", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def privacy(self) -> str:
+        """public (anyone sees it and who sent it to staff), anonymous, or confidential."""
+        if not self.public:
+            return "confidential"
+        return "anonymous" if self.anonymous else "public"
+
+
+class Involvement(Base):
+    """Another agency working on a complaint beside its owner, as a routing rule asked."""
+
+    __tablename__ = "complaint_involvement"
+
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaint.id", ondelete="CASCADE"), primary_key=True
+    )
+    agency_code: Mapped[str] = mapped_column(
+        ForeignKey("agency.code"), primary_key=True, index=True
+    )
+
+
+class Follower(Base):
+    """A resident told of a complaint's changes besides its reporter (merged duplicates)."""
+
+    __tablename__ = "complaint_follower"
+
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaint.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Notification(Base):
+    """A message to one resident about a complaint they reported or follow."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ComplaintEvent(Base):
@@ -179,6 +260,8 @@ class ComplaintEvent(Base):
     to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     from_agency: Mapped[str | None] = mapped_column(String(40), nullable=True)
     to_agency: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    from_unit: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    to_unit: Mapped[str | None] = mapped_column(String(60), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -192,7 +275,10 @@ class Media(Base):
     complaint_id: Mapped[int | None] = mapped_column(
         ForeignKey("complaint.id", ondelete="CASCADE"), nullable=True, index=True
     )
+    # "photo" from the reporter, "after" from the agency as proof of the fix.
     kind: Mapped[str] = mapped_column(String(20), default="photo")
+    captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     path: Mapped[str] = mapped_column(String(300))
     content_type: Mapped[str] = mapped_column(String(60))
     width: Mapped[int] = mapped_column(Integer)

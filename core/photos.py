@@ -57,7 +57,7 @@ def check_photo(data: bytes, max_bytes: int, max_pixels: int) -> CheckedPhoto:
         raise ApiError(
             413, "photo_too_large", f"A photo may be at most {max_bytes // 1_000_000} MB."
         )
-    image = _open(data)
+    image = open_image(data)
     image_format = "JPEG" if image.format in JPEG_FORMATS else image.format
     if image_format not in ACCEPTED_FORMATS:
         raise ApiError(415, "unsupported_photo", "Photos must be JPEG, PNG or WebP images.")
@@ -72,7 +72,7 @@ def check_photo(data: bytes, max_bytes: int, max_pixels: int) -> CheckedPhoto:
     return CheckedPhoto(clean, image_format, width, height, hashlib.sha256(clean).hexdigest())
 
 
-def _open(data: bytes) -> Image.Image:
+def open_image(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

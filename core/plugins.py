@@ -96,6 +96,9 @@ class Hooks:
     def register_blueprints(self) -> list[Any]:
         return self._collect("register_blueprints")
 
+    def register_nav_links(self) -> list[Any]:
+        return self._collect("register_nav_links")
+
     def register_commands(self) -> list[Any]:
         return self._collect("register_commands")
 
@@ -113,6 +116,12 @@ class Hooks:
 
     def complaint_visibility(self, actor: Any) -> list[Any]:
         return self._collect("complaint_visibility", actor=actor)
+
+    def complaint_visibility_limits(self, actor: Any) -> list[Any]:
+        return self._collect("complaint_visibility_limits", actor=actor)
+
+    def server_started(self, app: Flask) -> None:
+        self.pm.hook.server_started(app=app)
 
     def can_change_complaint(self, actor: Any, complaint: Any, action: str) -> bool:
         votes = self.pm.hook.can_change_complaint(actor=actor, complaint=complaint, action=action)

@@ -16,7 +16,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from core.models import STATUSES
+from core.models import PRIVACY_LEVELS, STATUSES
 from core.types import ROLES
 
 
@@ -55,12 +55,20 @@ class TokenSchema(Schema):
 # --- catalogue -------------------------------------------------------------------------------
 
 
+class UnitSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
 class AgencySchema(Schema):
     code = fields.String()
     name = fields.String()
     short_name = fields.String()
     description = fields.String()
-    external = fields.Boolean()
+    external = fields.Boolean(metadata={"description": "outside the city government"})
+    units = fields.List(fields.Nested(UnitSchema))
+    sla_acknowledge_minutes = fields.Integer()
+    sla_resolve_hours = fields.Integer()
 
 
 class CategorySchema(Schema):
@@ -75,6 +83,9 @@ class CategorySchema(Schema):
     sla_acknowledge_minutes = fields.Integer()
     sla_resolve_hours = fields.Integer()
     attributes = fields.List(fields.Dict())
+    field_work = fields.Boolean(metadata={"description": "resolving needs an after-photo"})
+    duplicate_radius_m = fields.Integer()
+    duplicate_window_hours = fields.Integer()
 
 
 class PluginSchema(Schema):
@@ -98,7 +109,17 @@ class ComplaintCreateSchema(Schema):
     lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
     lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
     address = fields.String(load_default=None, validate=validate.Length(max=500))
-    anonymous = fields.Boolean(load_default=False)
+    anonymous = fields.Boolean(
+        load_default=False, metadata={"description": "the same as privacy=anonymous"}
+    )
+    privacy = fields.String(
+        load_default=None,
+        validate=validate.OneOf(PRIVACY_LEVELS),
+        metadata={
+            "description": "public (default); anonymous: public, the reporter not stored; "
+            "confidential: seen only by the agency (police categories always are)"
+        },
+    )
     contact_name = fields.String(load_default=None, validate=validate.Length(max=200))
     contact_email = fields.Email(load_default=None)
     contact_phone = fields.String(load_default=None, validate=validate.Length(max=40))
@@ -137,8 +158,16 @@ class ComplaintUpdateSchema(Schema):
 
 
 class ForwardSchema(Schema):
-    agency = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    """To another agency (coordination), or with only ``unit`` to one of its own (disposition)."""
+
+    agency = fields.String(validate=validate.Length(min=1, max=40))
+    unit = fields.String(load_default=None, validate=validate.Length(min=1, max=60))
     reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+
+    @validates_schema
+    def _somewhere(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if "agency" not in data and data.get("unit") is None:
+            raise ValidationError("Give an agency, a unit, or both.", "agency")
 
 
 class ComplaintListArgsSchema(Schema):
@@ -187,6 +216,15 @@ class RoutingSchema(Schema):
     district = fields.String(allow_none=True)
 
 
+class SlaSchema(Schema):
+    acknowledge_due_at = fields.DateTime(format="iso", allow_none=True)
+    expected_at = fields.DateTime(format="iso", allow_none=True)
+    paused = fields.Boolean()
+    overdue = fields.String(
+        allow_none=True, metadata={"description": "the deadline missed: acknowledge or resolve"}
+    )
+
+
 class PhotoSchema(Schema):
     id = fields.Integer()
     url = fields.String()
@@ -194,6 +232,8 @@ class PhotoSchema(Schema):
     width = fields.Integer()
     height = fields.Integer()
     content_type = fields.String()
+    kind = fields.String(metadata={"description": "photo (the report) or after (proof of fix)"})
+    captured_at = fields.DateTime(format="iso", allow_none=True)
 
 
 class EventSchema(Schema):
@@ -206,6 +246,8 @@ class EventSchema(Schema):
     to_status = fields.String(allow_none=True)
     from_agency = fields.String(allow_none=True)
     to_agency = fields.String(allow_none=True)
+    from_unit = fields.String(allow_none=True)
+    to_unit = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
     public = fields.Boolean()
 
@@ -233,9 +275,16 @@ class ComplaintSchema(Schema):
     address = fields.String(allow_none=True)
     status = fields.String()
     agency = fields.String()
+    unit = fields.String(allow_none=True)
+    involved = fields.List(fields.String(), metadata={"description": "agencies working beside"})
     routing = fields.Nested(RoutingSchema)
+    privacy = fields.String()
     public = fields.Boolean()
     anonymous = fields.Boolean()
+    sla = fields.Nested(SlaSchema)
+    reopen_count = fields.Integer()
+    rating = fields.Integer(allow_none=True)
+    merged_into = fields.Integer(allow_none=True)
     attributes = fields.Dict()
     photos = fields.List(fields.Nested(PhotoSchema))
     created_at = fields.DateTime(format="iso")
@@ -248,3 +297,52 @@ class ComplaintSchema(Schema):
 class ComplaintPageSchema(Schema):
     items = fields.List(fields.Nested(ComplaintSchema))
     next_cursor = fields.String(allow_none=True)
+
+
+class DuplicateSchema(ComplaintSchema):
+    distance_m = fields.Float(metadata={"description": "from the point asked about, in metres"})
+
+
+class CreatedComplaintSchema(ComplaintSchema):
+    likely_duplicates = fields.List(
+        fields.Nested(DuplicateSchema),
+        metadata={"description": "open complaints of the category close by: 'me too' candidates"},
+    )
+
+
+# --- casework --------------------------------------------------------------------------------
+
+
+class DuplicateArgsSchema(Schema):
+    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+
+
+class MergeSchema(Schema):
+    into = fields.Integer(required=True, metadata={"description": "the complaint kept"})
+    reason = fields.String(load_default=None, validate=validate.Length(min=1, max=2000))
+
+
+class RatingSchema(Schema):
+    stars = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    comment = fields.String(load_default=None, validate=validate.Length(min=1, max=2000))
+
+
+class ReopenSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer()
+    complaint_id = fields.Integer()
+    kind = fields.String()
+    message = fields.String()
+    created_at = fields.DateTime(format="iso")
+    read = fields.Boolean()
+
+
+class NotificationsReadSchema(Schema):
+    up_to_id = fields.Integer(
+        required=True, metadata={"description": "mark this one and every older one read"}
+    )

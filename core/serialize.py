@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from core.catalog import catalog
@@ -16,6 +17,8 @@ def photo_payload(media: Media) -> dict[str, Any]:
         "width": media.width,
         "height": media.height,
         "content_type": media.content_type,
+        "kind": media.kind,
+        "captured_at": media.captured_at.isoformat() if media.captured_at else None,
     }
 
 
@@ -30,6 +33,8 @@ def event_payload(event: ComplaintEvent) -> dict[str, Any]:
         "to_status": event.to_status,
         "from_agency": event.from_agency,
         "to_agency": event.to_agency,
+        "from_unit": event.from_unit,
+        "to_unit": event.to_unit,
         "note": event.note,
         "public": event.public,
     }
@@ -49,14 +54,26 @@ def complaint_payload(
         "address": complaint.address,
         "status": complaint.status,
         "agency": complaint.agency_code,
+        "unit": complaint.unit_code,
+        "involved": [involvement.agency_code for involvement in complaint.involved],
         "routing": {
             "agency": complaint.routing_agency,
             "rule": complaint.routing_rule,
             "reason": complaint.routing_reason,
             "district": complaint.district,
         },
+        "privacy": complaint.privacy,
         "public": complaint.public,
         "anonymous": complaint.anonymous,
+        "sla": {
+            "acknowledge_due_at": _iso(complaint.acknowledge_due_at),
+            "expected_at": _iso(complaint.expected_at),
+            "paused": complaint.sla_paused_at is not None,
+            "overdue": complaint.overdue,
+        },
+        "reopen_count": complaint.reopen_count,
+        "rating": complaint.rating,
+        "merged_into": complaint.merged_into_id,
         "attributes": complaint.attributes,
         "photos": [photo_payload(media) for media in complaint.photos],
         "created_at": complaint.created_at.isoformat(),
@@ -75,6 +92,10 @@ def complaint_payload(
     return payload
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def creation_payload(complaint: Complaint, personal: bool) -> dict[str, Any]:
     """The first entry of every history, read off the complaint row itself."""
     return {
@@ -87,6 +108,8 @@ def creation_payload(complaint: Complaint, personal: bool) -> dict[str, Any]:
         "to_status": "open",
         "from_agency": None,
         "to_agency": complaint.routing_agency,
+        "from_unit": None,
+        "to_unit": None,
         "note": None,
         "public": True,
     }

@@ -8,17 +8,20 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import io  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import gevent  # noqa: E402
 import pytest  # noqa: E402
 from flask import Flask  # noqa: E402
+from PIL import ExifTags, Image  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -195,7 +198,9 @@ def register_plugin(app: Flask) -> Callable[[object, str], None]:
 
     def register(plugin: object, name: str) -> None:
         app.extensions["smartcity.pm"].register(plugin, name=name)
-        app.extensions["smartcity.catalog"] = build_catalog(app.extensions["smartcity.hooks"])
+        hooks = app.extensions["smartcity.hooks"]
+        sla_overrides = app.config["SMARTCITY"]["sla"]
+        app.extensions["smartcity.catalog"] = build_catalog(hooks, sla_overrides)
         _sync(app)
 
     return register
@@ -212,6 +217,35 @@ class Account:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+
+def after_photo(
+    taken_at: datetime | None = None, point: tuple[float, float] | None = None
+) -> bytes:
+    """A JPEG as a phone camera writes it: its capture time (default: now) and, when given,
+    its GPS position in EXIF."""
+    taken_at = taken_at or datetime.now(UTC)
+    exif = Image.Exif()
+    details = exif.get_ifd(ExifTags.IFD.Exif)
+    details[0x9003] = taken_at.strftime("%Y:%m:%d %H:%M:%S")
+    details[0x9011] = taken_at.strftime("%z")[:3] + ":" + taken_at.strftime("%z")[3:]
+    if point is not None:
+        gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+        gps[1], gps[2] = ("S" if point[0] < 0 else "N"), (abs(point[0]), 0.0, 0.0)
+        gps[3], gps[4] = ("W" if point[1] < 0 else "E"), (abs(point[1]), 0.0, 0.0)
+    output = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(output, "JPEG", exif=exif)
+    return output.getvalue()
+
+
+def attach_proof(client: Any, complaint_id: int, headers: dict[str, str]) -> Any:
+    """Attach a fresh after-photo through the API (Flask test client), as an officer would."""
+    return client.post(
+        f"/api/v1/complaints/{complaint_id}/photos",
+        data={"photo": (io.BytesIO(after_photo()), "after.jpg")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
 
 
 @pytest.fixture

@@ -36,17 +36,38 @@ class Actor:
 
 
 ANONYMOUS = Actor()
+# smartcity itself, acting on a schedule: SLA breaches, escalations, auto-closing.
+SYSTEM = Actor(role="system", email="smartcity")
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """A sub-unit of an agency (a district office, a field team) complaints can be disposed to."""
+
+    code: str
+    name: str
 
 
 @dataclass(frozen=True)
 class AgencySpec:
-    """An agency a plugin contributes; ``code`` is its stable identifier."""
+    """An agency a plugin contributes; ``code`` is its stable identifier.
+
+    ``external`` marks bodies outside the city government (a water utility)
+    that complaints can still be forwarded to. The SLA figures are the
+    defaults for the agency's categories that set none of their own.
+    """
 
     code: str
     name: str
     short_name: str = ""
     description: str = ""
     external: bool = False
+    units: tuple[UnitSpec, ...] = ()
+    sla_acknowledge_minutes: int = 60
+    sla_resolve_hours: int = 72
+
+    def unit(self, code: str) -> UnitSpec | None:
+        return next((unit for unit in self.units if unit.code == code), None)
 
 
 @dataclass(frozen=True)
@@ -56,19 +77,27 @@ class CategorySpec:
     ``attributes`` are extra questions shown on the report form, each a dict
     with ``code``, ``label``, ``datatype`` (string, number, text, datetime,
     singlevaluelist, multivaluelist), ``required`` and optional ``values``.
+    SLA figures left None take the agency's (the operator may override both in
+    ``[sla.<category>]``). ``public`` False makes every report confidential.
+    ``field_work`` complaints need an after-photo to be resolved. Open
+    complaints of the category within ``duplicate_radius_m`` reported in the
+    last ``duplicate_window_hours`` are offered as likely duplicates.
     """
 
     code: str
     agency: str
     name_id: str
     name_en: str
-    sla_acknowledge_minutes: int = 60
-    sla_resolve_hours: int = 72
+    sla_acknowledge_minutes: int | None = None
+    sla_resolve_hours: int | None = None
     public: bool = True
     urgent: bool = False
     group: str = ""
     keywords: tuple[str, ...] = ()
     attributes: tuple[dict[str, Any], ...] = ()
+    field_work: bool = True
+    duplicate_radius_m: int = 50
+    duplicate_window_hours: int = 168
 
 
 @dataclass(frozen=True)
@@ -95,6 +124,8 @@ class RoutingDecision:
     rule: str
     reason: str
     district: str | None = None
+    unit: str | None = None
+    involved: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,7 +137,9 @@ class RoutingRule:
     (any one suffices); ``hours`` is a local time-of-day window
     ``(start, end)`` in whole hours, wrapping midnight when start > end.
     Rules are tried by ``priority`` (highest first), then by specificity (more
-    conditions first), then by name; the first that holds decides.
+    conditions first), then by name; the first that holds decides. ``unit``
+    names a sub-unit of the agency; ``involve`` lists further agencies that
+    work the complaint beside the owner (see it, hear it live, add notes).
     """
 
     name: str
@@ -117,8 +150,21 @@ class RoutingRule:
     hours: tuple[int, int] | None = None
     priority: int = 0
     unit: str | None = None
+    involve: tuple[str, ...] = ()
 
     @property
     def specificity(self) -> int:
         conditions = (self.categories, self.districts, self.keywords, self.hours)
         return sum(1 for condition in conditions if condition)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link to a plugin's page in the site's navigation; ``roles`` empty: shown to everyone."""
+
+    label: str
+    path: str
+    roles: tuple[str, ...] = ()
+
+    def shown_to(self, role: str) -> bool:
+        return not self.roles or role in self.roles

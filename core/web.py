@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from core import auth, db
 from core.auth import current_actor
+from core.plugins import hooks
 
 blueprint = Blueprint("web", __name__)
 
@@ -34,6 +35,8 @@ VENDOR_FOLDERS = ("leaflet/dist", "leaflet.markercluster/dist", "socket.io-clien
 def init_app(app: Flask) -> None:
     app.register_blueprint(blueprint)
     app.context_processor(_page_context)
+    # App-wide, so plugins' pages get the same policy as core's.
+    app.after_request(_content_security_policy)
 
 
 def map_settings() -> dict[str, Any]:
@@ -54,6 +57,9 @@ def _page_context() -> dict[str, Any]:
         "api_token": session.get(auth.SESSION_TOKEN_KEY) if not actor.is_anonymous else None,
         "csrf_token": _csrf_token(),
         "page_settings": {"map": map_settings()},
+        "plugin_nav_links": [
+            link for link in hooks().register_nav_links() if link.shown_to(actor.role)
+        ],
     }
 
 
@@ -68,7 +74,6 @@ def _tile_source(tile_url: str) -> str:
     return f"{parts.scheme}://{host}" if parts.scheme else host
 
 
-@blueprint.after_request
 def _content_security_policy(response: Response) -> Response:
     """Pages run only their own scripts: an API value that slips into markup cannot execute."""
     if response.mimetype == "text/html":

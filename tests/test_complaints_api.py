@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from core import db
 from core.models import Complaint, ComplaintEvent
+from core.testing import attach_proof
 
 JAKARTA = {"lat": -6.2, "lon": 106.8}
 
@@ -303,6 +304,7 @@ def test_officer_of_the_agency_may_resolve_but_not_reject(client, make_account):
     assert (
         client.patch(url, json={"status": "rejected"}, headers=officer.headers).status_code == 403
     )
+    assert attach_proof(client, created["id"], officer.headers).status_code == 201
     assert (
         client.patch(url, json={"status": "resolved"}, headers=officer.headers).status_code == 200
     )
@@ -312,7 +314,9 @@ def test_impossible_transition_is_a_conflict(client, make_account):
     created = report(client).json
     staff = make_account("staff", agency="dlh")
     url = f"/api/v1/complaints/{created['id']}"
-    response = client.patch(url, json={"status": "closed"}, headers=staff.headers)
+    rejection = {"status": "rejected", "note": "Bukan wilayah kota.", "note_public": True}
+    assert client.patch(url, json=rejection, headers=staff.headers).status_code == 200
+    response = client.patch(url, json={"status": "in_progress"}, headers=staff.headers)
     assert response.status_code == 409
     assert response.json["error"]["code"] == "invalid_transition"
 
@@ -471,7 +475,7 @@ def test_two_staff_changing_one_complaint_at_once_cannot_overwrite_each_other(
                 .values(status="resolved", version=Complaint.version + 1)
             )
         with pytest.raises(ApiError) as refused:
-            update_complaint(seen_by_first, actor, "rejected", None, False)
+            update_complaint(seen_by_first, actor, "rejected", "Bukan wilayah kota.", True)
         assert (refused.value.status, refused.value.code) == (409, "changed_meanwhile")
         db.database().session.remove()
     assert client.get(f"/api/v1/complaints/{created['id']}").json["status"] == "resolved"

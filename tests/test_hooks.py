@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import click
 import flask
@@ -13,8 +14,8 @@ from sqlalchemy import true
 from core import hookimpl
 from core.app import create_app
 from core.models import Complaint
-from core.testing import in_tree_plugins, prepared_app
-from core.types import AgencySpec, CategorySpec, RoutingDecision, RoutingRule
+from core.testing import attach_proof, in_tree_plugins, prepared_app
+from core.types import AgencySpec, CategorySpec, NavLink, RoutingDecision, RoutingRule
 
 GARBAGE = {"category": "garbage", "description": "Sampah di trotoar", "lat": -6.2, "lon": 106.8}
 
@@ -27,34 +28,36 @@ def build(tmp_path, database_url, *extra_plugins):
 class WaterUtility:
     @hookimpl
     def register_agencies(self):
-        return [AgencySpec(code="pam", name="PAM Jaya", external=True)]
+        return [AgencySpec(code="aetra", name="Aetra Air Jakarta", external=True)]
 
     @hookimpl
     def register_categories(self):
-        return [CategorySpec(code="water_leak", agency="pam", name_id="Pipa bocor", name_en="Leak")]
+        return [
+            CategorySpec(code="no_water", agency="aetra", name_id="Air mati", name_en="No water")
+        ]
 
     @hookimpl
     def register_routing_rules(self):
-        return [RoutingRule("water.leaks", "pam", categories=("water_leak",))]
+        return [RoutingRule("water.outages", "aetra", categories=("no_water",))]
 
 
 def test_hook_register_agencies(client, register_plugin):
     register_plugin(WaterUtility(), "water")
     agencies = {agency["code"]: agency for agency in client.get("/api/v1/agencies").json}
-    assert agencies["pam"]["external"] is True
+    assert agencies["aetra"]["external"] is True
 
 
 def test_hook_register_categories(tmp_path, database_url):
     settings = {"instance_path": str(tmp_path / "instance"), "database_url": database_url}
     client = prepared_app(settings, [*in_tree_plugins(), ("water", WaterUtility())]).test_client()
     categories = {category["code"]: category for category in client.get("/api/v1/categories").json}
-    assert categories["water_leak"]["agency"] == "pam"
-    response = client.post("/api/v1/complaints", json={**GARBAGE, "category": "water_leak"})
+    assert categories["no_water"]["agency"] == "aetra"
+    response = client.post("/api/v1/complaints", json={**GARBAGE, "category": "no_water"})
     assert response.status_code == 201
     assert response.json["routing"] == {
-        "agency": "pam",
-        "rule": "water.leaks",
-        "reason": "Pipa bocor → PAM Jaya, rule water.leaks",
+        "agency": "aetra",
+        "rule": "water.outages",
+        "reason": "Air mati → Aetra Air Jakarta, rule water.outages",
         "district": None,
     }
 
@@ -152,6 +155,39 @@ def test_hook_app_started(tmp_path, database_url):
     app = build(tmp_path, database_url, ("watcher", Watcher()))
     assert seen == ["core"]
     assert app.extensions["watcher"] == "ready"
+
+
+def test_hook_server_started(app, runner, register_plugin):
+    from core.cli import main
+
+    seen = []
+
+    class Starter:
+        @hookimpl
+        def server_started(self, app):
+            seen.append(app.name)
+            raise SystemExit(0)  # stop here instead of serving forever
+
+    register_plugin(Starter(), "starter")
+    result = runner.invoke(main, ["run", "--port", "0"])
+    assert seen == ["core"]
+    assert result.exit_code == 0
+
+
+def test_hook_register_nav_links(client, register_plugin, make_account):
+    class Reports:
+        @hookimpl
+        def register_nav_links(self):
+            return [NavLink("Heads' report", "/reports/weekly", roles=("head",))]
+
+    register_plugin(Reports(), "reports")
+    assert "/reports/weekly" not in client.get("/").text
+    head = make_account("head", agency="dlh")
+    page = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    login = {"email": head.email, "password": "password-123", "csrf_token": token}
+    assert client.post("/login", data=login).status_code == 302
+    assert 'href="/reports/weekly"' in client.get("/").text
 
 
 def test_hook_route_complaint(client, register_plugin):
@@ -274,14 +310,32 @@ def test_hook_complaint_visibility(client, register_plugin, make_account):
         def complaint_visibility(self, actor):
             return [true()] if actor.role == "head" else []
 
-    created = client.post("/api/v1/complaints", json={**GARBAGE, "category": "crime"}).json
-    head = make_account("head", agency="dlh")
+    confidential = {**GARBAGE, "privacy": "confidential"}
+    created = client.post("/api/v1/complaints", json=confidential).json
+    head = make_account("head", agency="dishub")
     url = f"/api/v1/complaints/{created['id']}"
     assert client.get(url, headers=head.headers).status_code == 404
     register_plugin(Ombudsman(), "ombudsman")
     assert client.get(url, headers=head.headers).status_code == 200
     listed = client.get("/api/v1/complaints", headers=head.headers).json["items"]
     assert [item["id"] for item in listed] == [created["id"]]
+
+
+def test_hook_complaint_visibility_limits(client, register_plugin, make_account):
+    class Embargo:
+        @hookimpl
+        def complaint_visibility_limits(self, actor):
+            return [] if actor.role == "admin" else [Complaint.category_code != "garbage"]
+
+    created = client.post("/api/v1/complaints", json=GARBAGE).json
+    staff, admin = make_account("staff", agency="dlh"), make_account("admin")
+    url = f"/api/v1/complaints/{created['id']}"
+    assert client.get(url).status_code == 200
+    register_plugin(Embargo(), "embargo")
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers=staff.headers).status_code == 404
+    assert client.get("/api/v1/complaints", headers=staff.headers).json["items"] == []
+    assert client.get(url, headers=admin.headers).status_code == 200
 
 
 def test_hook_can_change_complaint(client, register_plugin, make_account):
@@ -295,6 +349,7 @@ def test_hook_can_change_complaint(client, register_plugin, make_account):
     created = client.post("/api/v1/complaints", json=GARBAGE).json
     url = f"/api/v1/complaints/{created['id']}"
     assert client.patch(url, json={"status": "rejected"}, headers=staff.headers).status_code == 403
+    assert attach_proof(client, created["id"], staff.headers).status_code == 201
     assert client.patch(url, json={"status": "resolved"}, headers=staff.headers).status_code == 200
 
 
@@ -311,6 +366,7 @@ def test_hook_live_rooms(app, register_plugin):
     with app.app_context():
         assert hooks.live_rooms(actor=Actor(user_id=1, role="head", agency="dlh")) == [
             "agency:dlh",
+            "head:dlh",
             "newsroom",
         ]
         assert hooks.live_rooms(actor=Actor(user_id=2, role="officer", agency="dlh")) == [
@@ -342,5 +398,5 @@ def test_visibility_is_one_query_for_any_number_of_plugins(client, register_plug
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert len(items) == 20
-    complaint_selects = [sql for sql in statements if "FROM complaint" in sql]
+    complaint_selects = [sql for sql in statements if re.search(r"FROM complaint\b", sql)]
     assert len(complaint_selects) == 1

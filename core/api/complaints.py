@@ -23,6 +23,7 @@ from core.complaints import (
     sees_personal_data,
     update_complaint,
 )
+from core.duplicates import Candidate, likely_duplicates
 from core.errors import ApiError
 from core.models import Complaint, ComplaintEvent
 from core.photos import check_photo
@@ -32,6 +33,7 @@ from core.schemas import (
     ComplaintPageSchema,
     ComplaintSchema,
     ComplaintUpdateSchema,
+    CreatedComplaintSchema,
     ErrorSchema,
     ForwardSchema,
 )
@@ -50,21 +52,22 @@ ERRORS = {
     403: "Your role or agency may not do this.",
     404: "No such complaint that you may see.",
     409: "Not possible in the complaint's current state.",
+    422: "Understood, but refused: the message says why.",
 }
 
 
-def _document_errors(*statuses: int) -> Any:
+def document_errors(on: Blueprint, *statuses: int) -> Any:
+    """Document the contract's error answers a view can give."""
+
     def decorate(view: Any) -> Any:
         for status in statuses:
-            view = blueprint.alt_response(status, schema=ErrorSchema, description=ERRORS[status])(
-                view
-            )
+            view = on.alt_response(status, schema=ErrorSchema, description=ERRORS[status])(view)
         return view
 
     return decorate
 
 
-def _load(schema: Schema, data: Any) -> dict[str, Any]:
+def load_fields(schema: Schema, data: Any) -> dict[str, Any]:
     try:
         loaded: dict[str, Any] = schema.load(data)
     except ValidationError as error:
@@ -74,13 +77,17 @@ def _load(schema: Schema, data: Any) -> dict[str, Any]:
     return loaded
 
 
-def _json_body() -> Any:
+def json_body() -> Any:
     data = request.get_json(silent=True)
     if data is None:
         raise ApiError(
             400, "invalid_json", "Send a JSON object with Content-Type application/json."
         )
     return data
+
+
+def candidate_payload(candidate: Candidate, actor: Actor) -> dict[str, Any]:
+    return {**shape(candidate.complaint, actor), "distance_m": round(candidate.distance_m, 1)}
 
 
 def shape(complaint: Complaint, actor: Actor, history: list[ComplaintEvent] | None = None) -> dict:
@@ -123,19 +130,27 @@ def shape(complaint: Complaint, actor: Actor, history: list[ComplaintEvent] | No
         }
     ],
 )
-@blueprint.alt_response(201, schema=ComplaintSchema, description="Stored and routed.", success=True)
+@blueprint.alt_response(
+    201, schema=CreatedComplaintSchema, description="Stored and routed.", success=True
+)
 @blueprint.alt_response(413, schema=ErrorSchema, description="A photo or the request is too large.")
 @blueprint.alt_response(
     415, schema=ErrorSchema, description="Not JSON, not multipart, or not a photo."
 )
 @blueprint.alt_response(429, schema=ErrorSchema, description="Too many reports from this client.")
-@_document_errors(400)
+@document_errors(blueprint, 400)
 def create() -> tuple[Response, int]:
     """Report a problem: category, description, point, photos; anonymous allowed."""
     actor = current_actor()
     intake = _read_intake()
     complaint, created = create_complaint(intake, actor)
-    response = jsonify(shape(complaint, actor))
+    payload = shape(complaint, actor)
+    point = (complaint.lat, complaint.lon)
+    duplicates = likely_duplicates(
+        actor, complaint.category_code, point, complaint.created_at, exclude_id=complaint.id
+    )
+    payload["likely_duplicates"] = [candidate_payload(found, actor) for found in duplicates]
+    response = jsonify(payload)
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     response.headers["Location"] = f"/api/v1/complaints/{complaint.id}"
@@ -148,7 +163,7 @@ def _read_intake() -> Intake:
     if key is not None and len(key) > 200:
         raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key is at most 200 characters.")
     if request.mimetype == "application/json":
-        return Intake(_load(create_schema, _json_body()), (), key)
+        return Intake(load_fields(create_schema, json_body()), (), key)
     if request.mimetype != "multipart/form-data":
         raise ApiError(415, "unsupported_media_type", "Send JSON or multipart/form-data.")
     files = request.files.getlist("photo")
@@ -167,7 +182,7 @@ def _read_intake() -> Intake:
             "Some fields are invalid.",
             {"photo": [f"At most {settings['max_photos']} photos."]},
         )
-    fields = _load(create_schema, request.form.to_dict())
+    fields = load_fields(create_schema, request.form.to_dict())
     photos = tuple(
         check_photo(file.read(), settings["max_photo_bytes"], settings["max_photo_pixels"])
         for file in files
@@ -209,7 +224,7 @@ def _decode_cursor(cursor: str) -> int:
 
 @blueprint.get("/complaints/<int:complaint_id>")
 @blueprint.alt_response(200, schema=ComplaintSchema, description="With its history.", success=True)
-@_document_errors(404)
+@document_errors(blueprint, 404)
 def show(complaint_id: int) -> Response:
     """One complaint with its history (the public part of it for the public)."""
     actor = current_actor()
@@ -236,7 +251,7 @@ def show(complaint_id: int) -> Response:
     requestBody={"content": {"application/json": {"schema": ComplaintUpdateSchema}}},
 )
 @blueprint.alt_response(200, schema=ComplaintSchema, description="Updated.", success=True)
-@_document_errors(400, 401, 403, 404, 409)
+@document_errors(blueprint, 400, 401, 403, 404, 409)
 def update(complaint_id: int) -> Response:
     """Change the status and/or add a note (public or internal): staff, heads, officers.
 
@@ -246,7 +261,7 @@ def update(complaint_id: int) -> Response:
     actor = current_actor()
     if actor.is_anonymous:
         raise ApiError(401, "unauthorized", "Sign in first.")
-    changes = _load(update_schema, _json_body())
+    changes = load_fields(update_schema, json_body())
     complaint = get_visible_or_404(complaint_id, actor)
     if "lat" in changes:
         point = (changes["lat"], changes["lon"])
@@ -265,13 +280,14 @@ def update(complaint_id: int) -> Response:
 @blueprint.alt_response(
     200, schema=ComplaintSchema, description="Now another agency's.", success=True
 )
-@_document_errors(400, 401, 403, 404, 409)
+@document_errors(blueprint, 400, 401, 403, 404, 409)
 def forward(complaint_id: int) -> Response:
-    """Hand the complaint to another agency, with a reason: staff and heads."""
+    """Hand the complaint on with a reason: to another agency (coordination, also to bodies
+    outside the city government), or with only ``unit`` to a unit of its own (disposition)."""
     actor = current_actor()
     if actor.is_anonymous:
         raise ApiError(401, "unauthorized", "Sign in first.")
-    target = _load(forward_schema, _json_body())
+    target = load_fields(forward_schema, json_body())
     complaint = get_visible_or_404(complaint_id, actor)
-    forward_complaint(complaint, actor, target["agency"], target["reason"])
+    forward_complaint(complaint, actor, target.get("agency"), target["unit"], target["reason"])
     return jsonify(shape(complaint, actor))

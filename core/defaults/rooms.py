@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from core import db, hookimpl
-from core.models import OPEN_STATUSES, Complaint
+from core.models import OPEN_STATUSES, Complaint, Follower
 from core.types import TRIAGE_AGENCY, Actor
 
 FOLLOWED_COMPLAINTS_LIMIT = 200
@@ -18,6 +18,8 @@ def live_rooms(actor: Actor) -> list[str]:
     rooms = []
     if actor.agency and actor.role in ("officer", "staff", "head"):
         rooms.append(f"agency:{actor.agency}")
+        if actor.role == "head":
+            rooms.append(f"head:{actor.agency}")
     else:
         rooms.append("public")
     if actor.role == "resident":
@@ -26,9 +28,14 @@ def live_rooms(actor: Actor) -> list[str]:
 
 
 def _own_open_complaints(actor: Actor) -> list[int]:
+    """What they reported, and the cases their merged duplicates now live in."""
+    followed = select(Follower.complaint_id).where(Follower.user_id == actor.user_id)
     query = (
         select(Complaint.id)
-        .where(Complaint.reporter_id == actor.user_id, Complaint.status.in_(OPEN_STATUSES))
+        .where(
+            or_(Complaint.reporter_id == actor.user_id, Complaint.id.in_(followed)),
+            Complaint.status.in_(OPEN_STATUSES),
+        )
         .order_by(Complaint.id.desc())
         .limit(FOLLOWED_COMPLAINTS_LIMIT)
     )

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from core import hookimpl
-from core.types import AgencySpec, CategorySpec, RoutingRule
+from core.types import AgencySpec, CategorySpec, RoutingRule, UnitSpec
 
 AGENCY = "dpu"
+UNITS = (
+    UnitSpec("bina-marga", "Bidang Bina Marga (jalan / roads)"),
+    UnitSpec("sda", "Bidang Sumber Daya Air (saluran / drains)"),
+    UnitSpec("pju", "Bidang Penerangan Jalan Umum (streetlights)"),
+)
+# The water utility is not part of the city government, but burst mains are reported to
+# the city: PU forwards them there.
+WATER_UTILITY = "pam-jaya"
 
 
 @hookimpl
@@ -16,7 +24,17 @@ def register_agencies() -> list[AgencySpec]:
             name="Dinas Pekerjaan Umum",
             short_name="Dinas PU",
             description="Jalan, saluran air, banjir dan penerangan jalan umum.",
-        )
+            units=UNITS,
+        ),
+        AgencySpec(
+            code=WATER_UTILITY,
+            name="PAM Jaya (Perusahaan Air Minum Jaya)",
+            short_name="PAM Jaya",
+            description="Perusahaan air minum daerah: pipa bocor, air tidak mengalir.",
+            external=True,
+            sla_acknowledge_minutes=240,
+            sla_resolve_hours=72,
+        ),
     ]
 
 
@@ -72,6 +90,14 @@ def register_categories() -> list[CategorySpec]:
             group=group,
             keywords=("PJU", "lampu jalan", "streetlight"),
         ),
+        CategorySpec(
+            code="water_leak",
+            agency=WATER_UTILITY,
+            name_id="Pipa air bocor",
+            name_en="Water main leak",
+            group=group,
+            keywords=("pipa bocor", "PAM", "water leak"),
+        ),
     ]
 
 
@@ -83,4 +109,5 @@ def register_routing_rules() -> list[RoutingRule]:
         ("flooding", "public_works.flooding"),
         ("streetlight", "public_works.streetlights"),
     ]
-    return [RoutingRule(name, AGENCY, categories=(category,)) for category, name in rule_names]
+    rules = [RoutingRule(name, AGENCY, categories=(category,)) for category, name in rule_names]
+    return [*rules, RoutingRule("public_works.water-mains", WATER_UTILITY, ("water_leak",))]

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from core import hookimpl
-from core.types import AgencySpec, CategorySpec, RoutingRule
+from core.types import AgencySpec, CategorySpec, RoutingRule, UnitSpec
 
 AGENCY = "dlh"
+# Each of Jakarta's five administrative cities has its own office.
+UNITS = (
+    UnitSpec("jakpus", "Suku Dinas Lingkungan Hidup Jakarta Pusat"),
+    UnitSpec("jakut", "Suku Dinas Lingkungan Hidup Jakarta Utara"),
+    UnitSpec("jakbar", "Suku Dinas Lingkungan Hidup Jakarta Barat"),
+    UnitSpec("jaksel", "Suku Dinas Lingkungan Hidup Jakarta Selatan"),
+    UnitSpec("jaktim", "Suku Dinas Lingkungan Hidup Jakarta Timur"),
+)
 
 
 @hookimpl
@@ -16,6 +24,7 @@ def register_agencies() -> list[AgencySpec]:
             name="Dinas Lingkungan Hidup",
             short_name="DLH",
             description="Kebersihan kota: sampah, pembuangan liar, sungai.",
+            units=UNITS,
         )
     ]
 

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from core import hookimpl
-from core.types import AgencySpec, CategorySpec, RoutingRule
+from core.types import AgencySpec, CategorySpec, RoutingRule, UnitSpec
 
 AGENCY = "dishub"
+# Each of Jakarta's five administrative cities has its own office.
+UNITS = (
+    UnitSpec("jakpus", "Suku Dinas Perhubungan Jakarta Pusat"),
+    UnitSpec("jakut", "Suku Dinas Perhubungan Jakarta Utara"),
+    UnitSpec("jakbar", "Suku Dinas Perhubungan Jakarta Barat"),
+    UnitSpec("jaksel", "Suku Dinas Perhubungan Jakarta Selatan"),
+    UnitSpec("jaktim", "Suku Dinas Perhubungan Jakarta Timur"),
+)
 
 
 @hookimpl
@@ -16,6 +24,7 @@ def register_agencies() -> list[AgencySpec]:
             name="Dinas Perhubungan",
             short_name="Dishub",
             description="Lalu lintas: lampu lalu lintas, rambu, parkir, kemacetan.",
+            units=UNITS,
         )
     ]
 

@@ -1,0 +1,129 @@
+"""Likely duplicates of a report, and merging them: one case that keeps every reporter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from core import db
+from core.catalog import catalog
+from core.complaints import (
+    announce,
+    commit_change,
+    new_event,
+    require_right,
+    set_status,
+    visible_complaints,
+)
+from core.errors import ApiError
+from core.geo import degrees_around, haversine_m
+from core.models import OPEN_STATUSES, Complaint, ComplaintEvent, Follower
+from core.notifications import notify_reporters, reporter_ids
+from core.plugins import hooks
+from core.types import Actor
+
+MAX_OFFERED = 10
+
+
+@dataclass(frozen=True)
+class Candidate:
+    complaint: Complaint
+    distance_m: float
+
+
+def likely_duplicates(
+    actor: Actor,
+    category_code: str,
+    point: tuple[float, float],
+    now: datetime,
+    exclude_id: int | None = None,
+) -> list[Candidate]:
+    """Open complaints the actor may see, of the same category, within the category's radius,
+    reported within its window: nearest first, at most ten."""
+    category = catalog().categories.get(category_code)
+    if category is None:
+        return []
+    lat_span, lon_span = degrees_around(point, category.duplicate_radius_m)
+    query = visible_complaints(actor).where(
+        Complaint.category_code == category_code,
+        Complaint.status.in_(OPEN_STATUSES),
+        Complaint.lat.between(point[0] - lat_span, point[0] + lat_span),
+        Complaint.lon.between(point[1] - lon_span, point[1] + lon_span),
+        Complaint.created_at >= now - timedelta(hours=category.duplicate_window_hours),
+    )
+    if exclude_id is not None:
+        query = query.where(Complaint.id != exclude_id)
+    nearby = (
+        Candidate(found, haversine_m(point, (found.lat, found.lon)))
+        for found in db.session().scalars(query.limit(200))
+    )
+    close = [found for found in nearby if found.distance_m <= category.duplicate_radius_m]
+    return sorted(close, key=lambda found: found.distance_m)[:MAX_OFFERED]
+
+
+def merge_complaint(
+    duplicate: Complaint, actor: Actor, keeper: Complaint, reason: str | None
+) -> ComplaintEvent:
+    """Fold ``duplicate`` into ``keeper``: the duplicate closes pointing at it, and its
+    reporters follow the kept case from now on (told of every status change)."""
+    require_right(actor, duplicate, "merge")
+    require_right(actor, keeper, "note")
+    if duplicate.id == keeper.id:
+        raise ApiError(409, "no_change", "A complaint cannot be merged into itself.")
+    if keeper.merged_into_id is not None or keeper.status not in OPEN_STATUSES:
+        raise ApiError(409, "invalid_transition", "Merge into an open case that was not merged.")
+    if duplicate.merged_into_id is not None:
+        raise ApiError(409, "no_change", f"Already merged into #{duplicate.merged_into_id}.")
+    if duplicate.category_code != keeper.category_code:
+        raise ApiError(409, "invalid_transition", "Only complaints of one category can merge.")
+    note = f"Merged into #{keeper.id}" + (f": {reason}" if reason else ".")
+    event = new_event(
+        duplicate,
+        actor,
+        "merged",
+        from_status=duplicate.status,
+        to_status="closed",
+        note=note,
+    )
+    _adopt_reporters(keeper, reporter_ids(duplicate))
+    duplicate.merged_into_id = keeper.id
+    set_status(duplicate, "closed", event.at)
+    duplicate.updated_at = keeper.updated_at = event.at
+    notify_reporters(
+        duplicate,
+        "merged",
+        f"Complaint #{duplicate.id} is the same problem as #{keeper.id}; "
+        f"you will hear of its progress there.",
+    )
+    db.session().add(
+        new_event(
+            keeper, actor, "merged", note=f"Complaint #{duplicate.id} merged in.", at=event.at
+        )
+    )
+    commit_change(event)
+    announce(duplicate, "complaint.updated")
+    announce(keeper, "complaint.updated")
+    hooks().notify(
+        "complaint_status_changed",
+        complaint=duplicate,
+        event=event,
+        old_status=event.from_status or "open",
+    )
+    return event
+
+
+def _adopt_reporters(keeper: Complaint, user_ids: list[int]) -> None:
+    session = db.session()
+    with session.no_autoflush:
+        already = set(
+            session.scalars(select(Follower.user_id).where(Follower.complaint_id == keeper.id))
+        )
+    if keeper.reporter_id:
+        already.add(keeper.reporter_id)
+    session.add_all(
+        Follower(complaint_id=keeper.id, user_id=user_id)
+        for user_id in dict.fromkeys(user_ids)
+        if user_id not in already
+    )

@@ -1,0 +1,140 @@
+"""Proof of a fix: an after-photo taken since the complaint was assigned, near the complaint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from PIL import ExifTags
+
+from core import db
+from core.complaints import announce, commit_change, media_root, new_event, require_right
+from core.errors import ApiError
+from core.geo import haversine_m
+from core.models import OPEN_STATUSES, Complaint, Media, utcnow
+from core.photos import check_photo, open_image, store_photo
+from core.types import Actor
+
+DATE_TIME_ORIGINAL = 0x9003
+OFFSET_TIME_ORIGINAL = 0x9011
+# A phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Capture:
+    """When and where the camera says the photo was taken (None when it does not say)."""
+
+    taken_at: datetime | None
+    point: tuple[float, float] | None
+
+
+def read_capture(data: bytes, city_timezone: ZoneInfo) -> Capture:
+    """The capture time and GPS position from a photo's EXIF, read before it is stripped.
+
+    A capture time without an offset is the city's local time, as phones write it.
+    """
+    try:
+        exif = open_image(data).getexif()
+        details = exif.get_ifd(ExifTags.IFD.Exif)
+        gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    except (OSError, SyntaxError, ValueError):
+        return Capture(None, None)
+    return Capture(_taken_at(details, city_timezone), _gps_point(gps))
+
+
+def _taken_at(details: dict[int, object], city_timezone: ZoneInfo) -> datetime | None:
+    raw = details.get(DATE_TIME_ORIGINAL)
+    if not isinstance(raw, str):
+        return None
+    try:
+        taken = datetime.strptime(raw.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    offset = details.get(OFFSET_TIME_ORIGINAL)
+    if isinstance(offset, str):
+        try:
+            return datetime.fromisoformat(f"{taken.isoformat()}{offset.strip(chr(0))}")
+        except ValueError:
+            pass
+    return taken.replace(tzinfo=city_timezone)
+
+
+def _gps_point(gps: dict[int, object]) -> tuple[float, float] | None:
+    try:
+        lat = _degrees(gps[2]) * (-1 if gps.get(1) == "S" else 1)
+        lon = _degrees(gps[4]) * (-1 if gps.get(3) == "W" else 1)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+
+
+def _degrees(parts: Any) -> float:
+    degrees, minutes, seconds = (float(part) for part in parts)
+    return degrees + minutes / 60 + seconds / 3600
+
+
+def attach_after_photo(complaint: Complaint, actor: Actor, data: bytes) -> Media:
+    """Check and store the agency's photo of the fixed spot; it lets the complaint be resolved.
+
+    422 when the photo carries no capture time, was taken before the
+    complaint reached its current owner, or (when it carries a position) far
+    from the complaint.
+    """
+    require_right(actor, complaint, "photo")
+    if complaint.status not in OPEN_STATUSES:
+        raise ApiError(409, "invalid_transition", f"The complaint is already {complaint.status}.")
+    settings = current_app.config["SMARTCITY"]
+    capture = read_capture(data, ZoneInfo(settings["timezone"]))
+    photo = check_photo(data, settings["max_photo_bytes"], settings["max_photo_pixels"])
+    now = utcnow()
+    _check_capture(complaint, capture, now, settings["proof_radius_m"])
+    media = Media(
+        complaint_id=complaint.id,
+        kind="after",
+        path=store_photo(photo, media_root()),
+        content_type=photo.content_type,
+        width=photo.width,
+        height=photo.height,
+        size_bytes=len(photo.data),
+        sha256=photo.sha256,
+        captured_at=capture.taken_at,
+        uploaded_by_id=actor.user_id,
+        created_at=now,
+    )
+    db.session().add(media)
+    complaint.photos.append(media)
+    complaint.updated_at = now
+    commit_change(new_event(complaint, actor, "photo", note="Photo of the fixed spot.", at=now))
+    announce(complaint, "complaint.updated")
+    return media
+
+
+def _check_capture(complaint: Complaint, capture: Capture, now: datetime, radius_m: int) -> None:
+    if capture.taken_at is None:
+        raise ApiError(
+            422,
+            "capture_time_missing",
+            "The photo does not say when it was taken; send the camera's original file.",
+        )
+    # EXIF times are whole seconds.
+    if capture.taken_at < complaint.assigned_at.replace(microsecond=0):
+        raise ApiError(
+            422,
+            "photo_too_old",
+            f"The photo was taken at {capture.taken_at.isoformat()}, before the complaint was "
+            f"assigned at {complaint.assigned_at.isoformat()}.",
+        )
+    if capture.taken_at > now + CLOCK_SKEW:
+        raise ApiError(422, "photo_from_future", "The photo's capture time is in the future.")
+    if capture.point is not None:
+        distance = haversine_m(capture.point, (complaint.lat, complaint.lon))
+        if distance > radius_m:
+            raise ApiError(
+                422,
+                "photo_too_far",
+                f"The photo was taken {distance:.0f} m from the complaint; at most {radius_m} m.",
+            )
