@@ -33,6 +33,7 @@ test: $(STAMP) $(WEB_STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/live.py
+	$(BIN)/python bench/routing.py
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache

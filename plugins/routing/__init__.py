@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
-from flask_smorest import Blueprint
+from flask import Blueprint, Flask
 from sqlalchemy.orm import Session
 
 from core import db, hookimpl
 from core.catalog import catalog
-from core.types import ComplaintDraft, RoutingDecision
+from core.types import ComplaintDraft, NavLink, RoutingDecision
 from plugins.routing.districts import DistrictIndexHolder
 from plugins.routing.importer import import_districts_command, load_demo_districts
 from plugins.routing.rules import Place
+from plugins.routing.sla import start_watch
 from plugins.routing.state import EXTENSION, build_state, routing_state
 
 
@@ -32,9 +32,14 @@ def register_commands() -> list[click.Command]:
 
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
-    from plugins.routing.views import api
+    from plugins.routing.views import api, pages
 
-    return [api]
+    return [api, pages]
+
+
+@hookimpl
+def register_nav_links() -> list[NavLink]:
+    return [NavLink("Accountability", "/routing/dashboard")]
 
 
 @hookimpl
@@ -51,6 +56,11 @@ def app_started(app: Flask) -> None:
         return Place(tuple((found.code, found.name) for found in index.locate(lat, lon)))
 
     app.extensions[EXTENSION] = build_state(app, locate)
+
+
+@hookimpl
+def server_started(app: Flask) -> None:
+    start_watch(app)
 
 
 @hookimpl

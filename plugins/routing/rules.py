@@ -10,7 +10,17 @@ from typing import Any
 from core.catalog import Catalog
 from core.types import ComplaintDraft, RoutingDecision, RoutingRule
 
-RULE_FIELDS = ("name", "agency", "categories", "districts", "keywords", "hours", "priority", "unit")
+RULE_FIELDS = (
+    "name",
+    "agency",
+    "categories",
+    "districts",
+    "keywords",
+    "hours",
+    "priority",
+    "unit",
+    "involve",
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class Verdict:
             "rule": self.rule.name,
             "agency": self.rule.agency,
             "unit": self.rule.unit,
+            "involve": list(self.rule.involve),
             "priority": self.rule.priority,
             "specificity": self.rule.specificity,
             "matched": self.matched,
@@ -66,6 +77,7 @@ def rule_from_config(entry: Mapping[str, Any]) -> RoutingRule:
         hours=(int(hours[0]), int(hours[1])) if hours else None,
         priority=int(entry.get("priority", 0)),
         unit=entry.get("unit"),
+        involve=tuple(entry.get("involve", ())),
     )
 
 
@@ -76,8 +88,13 @@ def ordered_rules(rules: Iterable[RoutingRule], catalog: Catalog) -> tuple[Routi
         if rule.name in seen:
             raise RuntimeError(f"two routing rules are named {rule.name!r}")
         seen.add(rule.name)
-        if rule.agency not in catalog.agencies:
-            raise RuntimeError(f"routing rule {rule.name!r} names unknown agency {rule.agency!r}")
+        for agency in (rule.agency, *rule.involve):
+            if agency not in catalog.agencies:
+                raise RuntimeError(f"routing rule {rule.name!r} names unknown agency {agency!r}")
+        if rule.unit and catalog.agencies[rule.agency].unit(rule.unit) is None:
+            raise RuntimeError(
+                f"routing rule {rule.name!r}: {rule.agency} has no unit {rule.unit!r}"
+            )
         unknown = [code for code in rule.categories if code not in catalog.categories]
         if unknown:
             raise RuntimeError(f"routing rule {rule.name!r} names unknown categories {unknown}")
@@ -110,6 +127,31 @@ def _within_hours(hour: int, window: tuple[int, int]) -> bool:
     return hour >= start or hour < end
 
 
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule with its conditions as sets, for deciding fast; ``try_rule`` explains in words.
+
+    ``holds`` must agree with ``try_rule(...).matched`` for the rule's categories
+    (a test keeps them in step).
+    """
+
+    rule: RoutingRule
+    districts: frozenset[str]
+    keywords: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rule: RoutingRule) -> CompiledRule:
+        keywords = tuple(keyword.casefold() for keyword in rule.keywords)
+        return cls(rule, frozenset(rule.districts), keywords)
+
+    def holds(self, codes: set[str], text: str, hour: int) -> bool:
+        if self.districts and self.districts.isdisjoint(codes):
+            return False
+        if self.keywords and not any(keyword in text for keyword in self.keywords):
+            return False
+        return not self.rule.hours or _within_hours(hour, self.rule.hours)
+
+
 class RoutingEngine:
     """The ordered rules and how to find a point's districts."""
 
@@ -118,11 +160,16 @@ class RoutingEngine:
         self.locate = locate
         # Most rules name categories: intake tries only those that can hold for its category.
         categories = {code for rule in rules for code in rule.categories}
+        compiled = [CompiledRule.of(rule) for rule in rules]
         self._rules_by_category = {
-            code: tuple(rule for rule in rules if not rule.categories or code in rule.categories)
+            code: tuple(
+                item
+                for item in compiled
+                if not item.rule.categories or code in item.rule.categories
+            )
             for code in categories
         }
-        self._rules_for_any_category = tuple(rule for rule in rules if not rule.categories)
+        self._rules_for_any_category = tuple(item for item in compiled if not item.rule.categories)
 
     def explain(self, draft: ComplaintDraft, now: datetime) -> tuple[Place, list[Verdict]]:
         """Where the point is, and every rule tried on the complaint, in order."""
@@ -135,9 +182,10 @@ class RoutingEngine:
         """The decision of the first rule that holds; None when none does."""
         place = self.locate(draft.lat, draft.lon)
         candidates = self._rules_by_category.get(draft.category, self._rules_for_any_category)
-        for rule in candidates:
-            if try_rule(rule, draft, place, now).matched:
-                return decision_for(rule, draft, place, catalog)
+        codes, text = place.codes, draft.description.casefold()
+        for candidate in candidates:
+            if candidate.holds(codes, text, now.hour):
+                return decision_for(candidate.rule, draft, place, catalog)
         return None
 
 
@@ -147,11 +195,17 @@ def decision_for(
     """The decision, with the sentence a resident reads."""
     district = place.most_specific
     where = f" in {district[1]}" if district else ""
-    agency = catalog.agencies[rule.agency].name
-    unit = f" ({rule.unit})" if rule.unit else ""
+    agency = catalog.agencies[rule.agency]
+    unit = agency.unit(rule.unit) if rule.unit else None
+    owner = f"{agency.name} ({unit.name})" if unit else agency.name
+    also = [catalog.agencies[code].name for code in rule.involve]
+    with_others = f" with {', '.join(also)}" if also else ""
+    category = draft.category_name or draft.category
     return RoutingDecision(
         agency=rule.agency,
         rule=rule.name,
-        reason=f"{draft.category_name or draft.category}{where} → {agency}{unit}, rule {rule.name}",
+        reason=f"{category}{where} → {owner}{with_others}, rule {rule.name}",
         district=district[0] if district else None,
+        unit=rule.unit,
+        involved=rule.involve,
     )

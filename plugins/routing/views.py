@@ -1,20 +1,55 @@
-"""POST /api/v1/routing/explain: the decision for a would-be complaint and every rule considered."""
+"""The routing plugin's web surface: explained decisions, accountability figures, exports, pages."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from functools import wraps
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import flask
+from flask import Response, abort, render_template, request, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from core.auth import require_roles
+from core.auth import current_actor, require_roles
 from core.catalog import catalog
+from core.errors import ApiError
 from core.plugins import hooks
-from core.schemas import RoutingSchema
+from core.schemas import ErrorSchema, RoutingSchema
+from plugins.routing.exports import (
+    csv_chunks,
+    export_max_rows,
+    exported_complaints,
+    geojson_chunks,
+)
+from plugins.routing.schemas import (
+    DashboardArgsSchema,
+    ExportArgsSchema,
+    StatsArgsSchema,
+    StatsSchema,
+)
 from plugins.routing.state import routing_state
+from plugins.routing.stats import (
+    Window,
+    accountability,
+    ranking_min_sample,
+    report_window,
+)
 
-api = Blueprint("routing", __name__, description="Routing decisions, explained.")
+api = Blueprint(
+    "routing", __name__, description="Routing decisions explained; accountability figures."
+)
+# Pages: the blueprint name "routing" is the API's, so this one names its prefix itself.
+pages = flask.Blueprint(
+    "routing_pages",
+    __name__,
+    url_prefix="/routing",
+    template_folder="templates",
+    static_folder="static",
+)
+dashboard_args = DashboardArgsSchema()
 
 
 class ExplainRequestSchema(Schema):
@@ -68,4 +103,160 @@ def explain(request: dict[str, Any]) -> dict[str, Any]:
         "districts": [{"code": code, "name": name} for code, name in place.districts],
         "at": at.isoformat(),
         "rules": [verdict.as_dict() for verdict in verdicts],
+    }
+
+
+# --- accountability --------------------------------------------------------------------------
+
+
+@api.get("/stats")
+@api.arguments(StatsArgsSchema, location="query", as_kwargs=True)
+@api.response(200, StatsSchema)
+@api.alt_response(400, schema=ErrorSchema, description="Invalid filters or an empty window.")
+@api.doc(security=[{}, {"bearer": []}])
+def stats(**args: Any) -> dict[str, Any]:
+    """Per agency and per district: received, within SLA, medians, reopen rate, score and rank.
+
+    The figures are over the complaints you may see, reported in the window
+    (default: the last 30 days). ``ranking`` publishes the formula, the
+    minimum sample and what each figure counts.
+    """
+    now = routing_state().clock()
+    try:
+        window = report_window(now, args.get("since"), args.get("until"))
+    except ValueError as error:
+        raise ApiError(
+            400, "validation_failed", "Some fields are invalid.", {"since": [str(error)]}
+        ) from error
+    filters = _unit_filters(args)
+    return accountability(current_actor(), window, filters, now, ranking_min_sample())
+
+
+def _unit_filters(args: dict[str, Any]) -> dict[str, str]:
+    return {key: args[key] for key in ("agency", "category") if args.get(key)}
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+EXPORT_ERRORS = "Invalid filters, or more complaints than an export holds (narrow the filters)."
+
+
+def _export(extension: str, content_type: str, description: str, schema: dict[str, str]) -> Any:
+    """Route and document one export format; the view returns its chunks."""
+
+    def decorate(chunks_of: Any) -> Any:
+        @api.get(f"/exports/complaints.{extension}", endpoint=f"export_{extension}")
+        @api.arguments(ExportArgsSchema, location="query", as_kwargs=True)
+        @api.alt_response(
+            200,
+            description=description,
+            schema=schema,
+            content_type=content_type.split(";")[0],
+            success=True,
+        )
+        @api.alt_response(400, schema=ErrorSchema, description=EXPORT_ERRORS)
+        @api.doc(security=[{}, {"bearer": []}], description=chunks_of.__doc__)
+        @wraps(chunks_of)
+        def view(**filters: Any) -> Response:
+            rows = exported_complaints(current_actor(), filters, export_max_rows())
+            return _download(chunks_of(rows), content_type, extension)
+
+        return view
+
+    return decorate
+
+
+@_export(
+    "csv",
+    "text/csv; charset=utf-8; header=present",
+    "A header row, then one row per complaint.",
+    {"type": "string"},
+)
+def export_csv(rows: Any) -> Iterator[str]:
+    """The complaints you may see matching the list filters, as CSV; no personal data.
+
+    Whole or refused: more than ``routing.export_max_rows`` matches is a 400
+    naming the count. Text starting like a spreadsheet formula gets a ``'``.
+    """
+    return csv_chunks(rows)
+
+
+@_export(
+    "geojson",
+    "application/geo+json",
+    "An RFC 7946 FeatureCollection of Points ([longitude, latitude]).",
+    {"type": "object"},
+)
+def export_geojson(rows: Any) -> Iterator[str]:
+    """The complaints you may see matching the list filters, as GeoJSON; no personal data.
+
+    Whole or refused: more than ``routing.export_max_rows`` matches is a 400
+    naming the count.
+    """
+    return geojson_chunks(rows)
+
+
+def _download(chunks: Iterator[str], content_type: str, extension: str) -> Response:
+    response = Response(stream_with_context(chunks), content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="complaints.{extension}"'
+    # Staff exports hold confidential complaints: no shared cache may keep one.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@pages.get("/dashboard")
+def dashboard() -> str:
+    """The figures and ranks as tables, rendered on the server: no script needed."""
+    try:
+        args = dashboard_args.load({key: value for key, value in request.args.items() if value})
+    except ValidationError as error:
+        abort(400, _first_problem(error))
+    state = routing_state()
+    now = state.clock()
+    window = _days_window(now, args.get("since"), args.get("until"), state.timezone)
+    filters = _unit_filters(args)
+    export_filters: dict[str, Any] = {"since": window.since.isoformat(), **filters}
+    return render_template(
+        "routing/dashboard.html",
+        report=accountability(current_actor(), window, filters, now, ranking_min_sample()),
+        form=_form_values(window, filters, state.timezone),
+        timezone=state.timezone,
+        agencies=sorted(catalog().agencies.values(), key=lambda agency: agency.name),
+        categories=sorted(catalog().categories.values(), key=lambda category: category.name_en),
+        exports={
+            extension: flask.url_for(f"routing.export_{extension}", **export_filters)
+            for extension in ("csv", "geojson")
+        },
+        export_max_rows=export_max_rows(),
+    )
+
+
+def _days_window(
+    now: datetime, first: date | None, last: date | None, timezone: ZoneInfo
+) -> Window:
+    """From the start of the first day to the end of the last, in the city's time."""
+    since = None if first is None else datetime.combine(first, time.min, tzinfo=timezone)
+    after = None if last is None else last + timedelta(days=1)
+    until = None if after is None else datetime.combine(after, time.min, tzinfo=timezone)
+    try:
+        return report_window(now, since, until)
+    except ValueError:
+        abort(400, "The first day must not be after the last day.")
+
+
+def _first_problem(error: ValidationError) -> str:
+    name, problems = next(iter(error.normalized_messages().items()))
+    return f"{name}: {problems[0] if isinstance(problems, list) else problems}"
+
+
+def _form_values(window: Window, filters: dict[str, str], timezone: ZoneInfo) -> dict[str, Any]:
+    """What the form shows: the window as the city's days, its last day included."""
+    last_moment = window.until.astimezone(timezone) - timedelta(microseconds=1)
+    return {
+        "since": window.since.astimezone(timezone).date().isoformat(),
+        "until": last_moment.date().isoformat(),
+        **filters,
     }

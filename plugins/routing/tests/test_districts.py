@@ -462,3 +462,40 @@ def test_holder_rebuilds_after_a_change_once_its_interval_passed(app, session, t
     session.commit()
     clock.now += 31
     assert holder.current(counted_session).locate(-6.15, 106.85)[-1].name == "Renamed"
+
+
+def test_the_grid_index_agrees_with_testing_every_polygon():
+    """Random irregular, overlapping districts and holes: the grid's answer for random points,
+    vertices and edge midpoints is exactly what testing the point against every polygon gives."""
+    import random
+
+    generator = random.Random(11)
+    rows = []
+    for number in range(60):
+        lon, lat = generator.uniform(106.7, 106.95), generator.uniform(-6.35, -6.1)
+        radius = generator.uniform(0.005, 0.05)
+        shape = shapely.Point(lon, lat).buffer(radius, quad_segs=generator.randint(1, 6))
+        if number % 7 == 0:
+            shape = shape.difference(shapely.Point(lon, lat).buffer(radius / 3))
+        level = ("city", "district", "subdistrict")[number % 3]
+        rows.append(Row(f"d{number:02d}", f"D{number}", level, None, shape.wkb))
+    index = DistrictIndex(rows)
+    order = {"subdistrict": 0, "district": 1, "city": 2}
+    geometries = {row.code: shapely.from_wkb(row.geometry) for row in rows}
+    levels = {row.code: row.level for row in rows}
+
+    def every_polygon(lon: float, lat: float) -> list[str]:
+        hits = [
+            code for code, shape in geometries.items() if shapely.intersects_xy(shape, lon, lat)
+        ]
+        return sorted(hits, key=lambda code: (order[levels[code]], code))
+
+    points = [
+        (generator.uniform(106.65, 107.0), generator.uniform(-6.4, -6.05)) for _ in range(4000)
+    ]
+    for shape in list(geometries.values())[:20]:
+        ring = shapely.get_coordinates(shape.boundary)
+        points += [tuple(vertex) for vertex in ring[::3]]
+        points += [tuple((a + b) / 2) for a, b in zip(ring[:-1:5], ring[1::5], strict=True)]
+    for lon, lat in points:
+        assert [found.code for found in index.locate(lat=lat, lon=lon)] == every_polygon(lon, lat)

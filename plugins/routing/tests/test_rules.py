@@ -307,3 +307,38 @@ def test_rules_without_a_category_apply_to_every_category_in_order():
     flood_fire = draft(category="flooding", description="api di gardu")
     assert engine.decide(flood_fire, NOON, CATALOG).rule == "city.fire"
     assert engine.decide(draft(category="flooding"), NOON, CATALOG) is None
+
+
+def test_deciding_fast_agrees_with_the_explanation_rule_by_rule():
+    """decide() checks compiled sets, explain() builds sentences: they must pick the same rule."""
+    import random
+
+    generator = random.Random(7)
+    places = [GAMBIR, Place((("menteng", "Menteng"), ("jkt-pusat", "Jakarta Pusat"))), Place()]
+    words = ("sampah", "Kali", "SUNGAI", "pasar", "banjir")
+    rules = [
+        RoutingRule(
+            f"r{number}",
+            generator.choice(["dlh", "dpu"]),
+            categories=tuple(generator.sample(["garbage", "flooding"], generator.randint(0, 1))),
+            districts=tuple(
+                generator.sample(["gambir", "menteng", "jkt-pusat"], generator.randint(0, 1))
+            ),
+            keywords=tuple(generator.sample(words, generator.randint(0, 2))),
+            hours=generator.choice([None, (6, 18), (22, 5)]),
+            priority=generator.randint(0, 3),
+        )
+        for number in range(40)
+    ]
+    for _ in range(300):
+        place = generator.choice(places)
+        engine = RoutingEngine(ordered_rules(rules, CATALOG), lambda lat, lon, place=place: place)
+        complaint = draft(
+            category=generator.choice(["garbage", "flooding"]),
+            description=" ".join(generator.sample(words, 2)).lower(),
+        )
+        now = NOON.replace(hour=generator.randrange(24))
+        _place, verdicts = engine.explain(complaint, now)
+        first = next((verdict.rule.name for verdict in verdicts if verdict.matched), None)
+        decision = engine.decide(complaint, now, CATALOG)
+        assert (decision.rule if decision else None) == first
