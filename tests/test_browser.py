@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from core import db
 from core.models import Complaint
+from core.testing import after_photo
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -290,6 +291,13 @@ def test_home_map_and_feed_follow_public_reports_live(
     expect(feed.first).to_contain_text("Sampah baru <img src=x onerror=alert(1)>")
     expect(page.locator(".leaflet-marker-icon.pin.status-open")).to_have_count(2)
 
+    proof = requests.post(
+        f"{live_server}/api/v1/complaints/{first['id']}/photos",
+        files={"photo": ("after.jpg", after_photo(), "image/jpeg")},
+        headers=staff.headers,
+        timeout=5,
+    )
+    assert proof.status_code == 201, proof.text
     answer = requests.patch(
         f"{live_server}/api/v1/complaints/{first['id']}",
         json={"status": "resolved"},
@@ -331,6 +339,14 @@ def test_console_notes_refusals_and_forwarding(app, live_server, open_page, make
     expect(status).to_have_text("open")
 
     console.get_by_role("button", name="Resolve", exact=True).click()
+    expect(console.get_by_role("alert")).to_contain_text("Attach a photo of the fixed spot")
+    expect(status).to_have_text("open")
+    console.get_by_label("After-photo").set_input_files(
+        files=[{"name": "after.jpg", "mimeType": "image/jpeg", "buffer": after_photo()}]
+    )
+    console.get_by_role("button", name="Attach photo").click()
+    expect(detail.locator(".timeline")).to_contain_text("After-photo attached")
+    console.get_by_role("button", name="Resolve", exact=True).click()
     expect(status).to_have_text("resolved")
     console.get_by_role("button", name="Acknowledge", exact=True).click()
     expect(console.get_by_role("alert")).to_have_text(
@@ -346,9 +362,17 @@ def test_console_notes_refusals_and_forwarding(app, live_server, open_page, make
     console.get_by_role("button", name="Add note").click()
     expect(detail.locator(".timeline li").last).to_contain_text("Hubungi lurah dulu.internal")
 
-    console.get_by_label("Agency").select_option("dpu")
+    console.get_by_label("Unit (optional)").select_option("jakpus")
+    console.get_by_label("Reason").fill("Wilayah Sudin Jakarta Pusat.")
+    console.get_by_role("button", name="Hand on").click()
+    expect(detail.locator("[data-fact='Agency']")).to_contain_text(
+        "Suku Dinas Lingkungan Hidup Jakarta Pusat"
+    )
+    expect(detail.locator(".timeline")).to_contain_text("Handed to unit jakpus")
+
+    console.get_by_label("Agency", exact=True).select_option("dpu")
     console.get_by_label("Reason").fill("Tumpukan menutup saluran air.")
-    console.get_by_role("button", name="Forward").click()
+    console.get_by_role("button", name="Hand on").click()
     expect(detail.locator("[data-fact='Agency']")).to_contain_text("(dpu)")
     expect(detail.locator(".timeline")).to_contain_text("Forwarded from")
     expect(console.locator("#queue li").first).to_contain_text("Forwarded to")
@@ -357,3 +381,87 @@ def test_console_notes_refusals_and_forwarding(app, live_server, open_page, make
     public = requests.get(f"{live_server}/api/v1/complaints/{reported['id']}", timeout=5).json()
     notes = [event["note"] for event in public["history"] if event["kind"] == "note"]
     assert notes == ["Truk dikirim besok pagi."]
+
+
+def test_report_form_offers_a_likely_duplicate_and_a_privacy_choice(app, live_server, open_page):
+    centre = app.config["SMARTCITY"]["map_center"]
+    earlier = requests.post(
+        f"{live_server}/api/v1/complaints",
+        json={
+            "category": "garbage",
+            "description": "Sampah sudah lama",
+            "lat": centre[0],
+            "lon": centre[1],
+        },
+        timeout=5,
+    ).json()
+    page = open_page(viewport=PHONE)
+    page.goto(f"{live_server}/report")
+    fill_report(page)
+    offered = page.locator("#duplicate-list li")
+    expect(offered).to_have_count(1)
+    expect(offered.first.get_by_role("link")).to_have_attribute(
+        "href", f"/complaints/{earlier['id']}"
+    )
+    expect(page.get_by_role("heading", name="Already reported nearby?")).to_be_visible()
+    assert unlabelled_controls(page) == []
+
+    page.get_by_label("Everyone, anonymously").check()
+    page.get_by_role("button", name="Send report").click()
+    page.wait_for_url(re.compile(r"/complaints/\d+$"))
+    newest = complaints_in(app)[-1]
+    assert (newest.anonymous, newest.public, newest.reporter_id) == (True, True, None)
+
+
+def test_reporter_rates_a_poor_fix_and_it_reopens(app, live_server, open_page, make_account):
+    resident = make_account("resident")
+    staff = make_account("staff", agency="dlh")
+    body = {"category": "garbage", "description": DESCRIPTION, "lat": -6.2, "lon": 106.8}
+    created = requests.post(
+        f"{live_server}/api/v1/complaints", json=body, headers=resident.headers, timeout=5
+    ).json()
+    url = f"{live_server}/api/v1/complaints/{created['id']}"
+    proof = requests.post(
+        f"{url}/photos",
+        files={"photo": ("after.jpg", after_photo(), "image/jpeg")},
+        headers=staff.headers,
+        timeout=5,
+    )
+    assert proof.status_code == 201, proof.text
+    resolved = requests.patch(url, json={"status": "resolved"}, headers=staff.headers, timeout=5)
+    assert resolved.status_code == 200, resolved.text
+
+    page = open_page(viewport=PHONE)
+    sign_in(page, live_server, resident.email)
+    page.goto(f"{live_server}/complaints/{created['id']}")
+    status = page.locator("#complaint [data-fact='Status']")
+    expect(status).to_have_text("resolved")
+    expect(page.locator(".photos img")).to_have_count(1)
+    expect(page.get_by_role("img", name=re.compile("^After-photo"))).to_be_visible()
+    page.get_by_label("2", exact=True).check()
+    page.get_by_label("Comment (optional)").fill("Sampahnya masih ada.")
+    assert unlabelled_controls(page) == []
+    page.get_by_role("button", name="Send rating").click()
+    expect(page.locator("#feedback-done")).to_have_text(
+        "Thank you. It goes back to the agency for review."
+    )
+    expect(status).to_have_text("open")
+    expect(page.locator(".timeline")).to_contain_text("Rated, reopened")
+    expect(page.locator("#feedback")).to_be_hidden()
+    assert fits_width(page, PHONE["width"])
+
+
+def test_accountability_dashboard_is_one_click_from_every_page(live_server, open_page):
+    requests.post(
+        f"{live_server}/api/v1/complaints",
+        json={"category": "garbage", "description": DESCRIPTION, "lat": -6.2, "lon": 106.8},
+        timeout=5,
+    )
+    page = open_page(viewport=PHONE)
+    page.goto(f"{live_server}/")
+    page.get_by_role("link", name="Accountability").click()
+    expect(page).to_have_url(f"{live_server}/routing/dashboard")
+    expect(page.get_by_text("score = 100", exact=False).first).to_be_visible()
+    expect(page.get_by_role("rowheader", name=re.compile("Dinas Lingkungan Hidup"))).to_be_visible()
+    assert unlabelled_controls(page) == []
+    assert fits_width(page, PHONE["width"])

@@ -79,7 +79,7 @@ def test_report_page_has_every_field_of_the_contract(client):
         "lon",
         "address",
         "photo",
-        "anonymous",
+        "privacy",
         "contact_name",
         "contact_email",
         "contact_phone",

@@ -112,6 +112,7 @@ const STATUS_GROUPS = {
   open: "open",
   acknowledged: "working",
   in_progress: "working",
+  waiting: "working",
   resolved: "done",
   closed: "done",
 };
@@ -151,7 +152,21 @@ function eventText(event, agencies) {
     case "status":
       return `Status: ${statusText(event.from_status || "?")} → ${statusText(event.to_status || "?")}`;
     case "forwarded":
-      return `Forwarded from ${agencyName(agencies, event.from_agency)} to ${agencyName(agencies, event.to_agency)}`;
+      return `Forwarded from ${agencyName(agencies, event.from_agency)} to ${agencyName(agencies, event.to_agency)}${event.to_unit ? `, ${event.to_unit}` : ""}`;
+    case "disposed":
+      return `Handed to unit ${event.to_unit || "(the agency as a whole)"}`;
+    case "relocated":
+      return "Location corrected";
+    case "merged":
+      return "Merged";
+    case "rated":
+      return event.to_status ? "Rated, reopened" : "Rated";
+    case "photo":
+      return "After-photo attached";
+    case "sla_breached":
+      return "Deadline missed";
+    case "escalated":
+      return "Escalated";
     case "note":
       return "Note";
     default:
@@ -177,18 +192,46 @@ export function historyList(history, agencies) {
   );
 }
 
+const PRIVACY_TEXT = {
+  public: "everyone",
+  anonymous: "everyone; the reporter is not kept",
+  confidential: "the agency only",
+};
+
+function unitName(agencies, agencyCode, unitCode) {
+  const agency = agencies.get(agencyCode);
+  const unit = agency && (agency.units || []).find((each) => each.code === unitCode);
+  return unit ? unit.name : unitCode;
+}
+
+function deadlineText(sla) {
+  if (!sla || !sla.expected_at) return "—";
+  const paused = sla.paused ? " (clock stopped while waiting)" : "";
+  const overdue = sla.overdue ? ` — overdue (${sla.overdue})` : "";
+  return `${formatTime(sla.expected_at)}${paused}${overdue}`;
+}
+
 // Everything about one complaint, for its page and for the console's detail pane.
 export function complaintNodes(complaint, agencies, headingTag = "h1") {
   const routing = complaint.routing || {};
   const reporter = complaint.reporter;
   const facts = [
     ["Status", statusBadge(complaint.status)],
-    ["Agency", agencyName(agencies, complaint.agency)],
+    ["Agency", agencyName(agencies, complaint.agency) + (complaint.unit ? ` · ${unitName(agencies, complaint.agency, complaint.unit)}` : "")],
     ["Why this agency", el("span", { className: "routing-reason" }, routing.reason || "")],
     ["Reported", formatTime(complaint.created_at)],
+    ["Expected by", deadlineText(complaint.sla)],
+    ["Visible to", PRIVACY_TEXT[complaint.privacy] || complaint.privacy || "—"],
     ["Address", complaint.address || "—"],
     ["Location", `${Number(complaint.lat).toFixed(5)}, ${Number(complaint.lon).toFixed(5)}`],
   ];
+  if (complaint.involved && complaint.involved.length) {
+    facts.splice(2, 0, ["Working with", complaint.involved.map((code) => agencyName(agencies, code)).join(", ")]);
+  }
+  if (complaint.merged_into) {
+    facts.push(["Same problem as", el("a", { href: `/complaints/${complaint.merged_into}` }, `#${complaint.merged_into}`)]);
+  }
+  if (complaint.rating) facts.push(["Rating", `${complaint.rating} / 5`]);
   if (reporter) {
     const account = reporter.user_id ? `account #${reporter.user_id}` : "";
     const contact = [reporter.name, reporter.email, reporter.phone, account].filter(Boolean).join(" · ");
@@ -219,7 +262,7 @@ export function complaintNodes(complaint, agencies, headingTag = "h1") {
                   { href: safeUrl(photo.url), target: "_blank", rel: "noopener" },
                   el("img", {
                     src: safeUrl(photo.thumbnail_url),
-                    alt: `Photo ${index + 1} of report #${complaint.id}`,
+                    alt: `${photo.kind === "after" ? "After-photo" : "Photo"} ${index + 1} of report #${complaint.id}`,
                     loading: "lazy",
                     width: 120,
                     height: 120,

@@ -13,8 +13,10 @@ import {
 const STATUS_ACTIONS = [
   ["acknowledged", "Acknowledge", "Acknowledged.", null],
   ["in_progress", "In progress", "Marked in progress.", null],
+  ["waiting", "Waiting on others", "Waiting: the SLA clock stops.", null],
   ["resolved", "Resolve", "Resolved.", null],
   ["rejected", "Reject", "Rejected.", "danger"],
+  ["closed", "Close without fix", "Closed.", "danger"],
 ];
 
 const root = document.getElementById("console");
@@ -124,9 +126,14 @@ function buildPanel() {
     el("button", { type: "button", className: style, dataset: { status }, onclick: () => changeStatus(status) }, label),
   );
   const noteButton = el("button", { type: "button", onclick: addNote }, "Add note");
-  const forwardAgency = el("select", { id: "forward-agency" });
+  const forwardAgency = el("select", { id: "forward-agency", onchange: () => fillUnits() });
+  const forwardUnit = el("select", { id: "forward-unit" });
   const forwardReason = el("textarea", { id: "forward-reason", rows: 2, maxlength: 2000 });
-  const forwardButton = el("button", { type: "button", onclick: forward }, "Forward");
+  const forwardButton = el("button", { type: "button", onclick: forward }, "Hand on");
+  const afterPhoto = el("input", { id: "after-photo", type: "file", accept: "image/jpeg,image/*" });
+  const photoButton = el("button", { type: "button", onclick: attachAfterPhoto }, "Attach photo");
+  const mergeInto = el("input", { id: "merge-into", type: "number", min: 1, step: 1 });
+  const mergeButton = el("button", { type: "button", onclick: merge }, "Merge");
   const actions = el(
     "section",
     { className: "stack", "aria-labelledby": "actions-title" },
@@ -136,31 +143,55 @@ function buildPanel() {
     labelled("action-note", "Note (optional with a status change)", note),
     el("div", { className: "field checkbox" }, notePublic, el("label", { for: "action-note-public" }, "Public note: the resident sees it")),
     el("div", { className: "actions" }, statusButtons, noteButton),
-    el("h2", {}, "Forward to another agency"),
+    el("h2", {}, "Proof of the fix"),
+    labelled("after-photo", "After-photo (the camera's original file, taken on the spot)", afterPhoto),
+    photoButton,
+    el("h2", {}, "Hand on: to another agency, or to a unit"),
     labelled("forward-agency", "Agency", forwardAgency),
+    labelled("forward-unit", "Unit (optional)", forwardUnit),
     labelled("forward-reason", "Reason", forwardReason),
     forwardButton,
+    el("h2", {}, "Duplicate of another report"),
+    labelled("merge-into", "Merge into report number", mergeInto),
+    mergeButton,
   );
   actions.hidden = true; // until the report is loaded and the right buttons are known
   detail.replaceChildren(info, actions);
-  return { info, actions, note, notePublic, error, done, statusButtons, noteButton, forwardAgency, forwardReason, forwardButton, status: null };
+  return {
+    info, actions, note, notePublic, error, done, statusButtons, noteButton,
+    forwardAgency, forwardUnit, forwardReason, forwardButton, afterPhoto, photoButton, mergeInto, mergeButton,
+    status: null, agency: null, unit: null,
+  };
 }
 
 function refreshActions(complaint) {
   panel.status = complaint.status;
   panel.actions.hidden = false;
   for (const button of panel.statusButtons) button.disabled = button.dataset.status === complaint.status;
-  const chosen = panel.forwardAgency.value;
-  const others = Array.from(agencies.values()).filter((agency) => agency.code !== complaint.agency);
+  panel.agency = complaint.agency;
+  panel.unit = complaint.unit;
+  const chosen = panel.forwardAgency.value || complaint.agency;
+  const all = Array.from(agencies.values());
   panel.forwardAgency.replaceChildren(
-    el("option", { value: "" }, "Choose an agency…"),
-    ...others.map((agency) => el("option", { value: agency.code }, `${agency.name} (${agency.code})`)),
+    ...all.map((agency) =>
+      el("option", { value: agency.code }, `${agency.name}${agency.code === complaint.agency ? " (this agency)" : ""}${agency.external ? " — outside the city government" : ""}`),
+    ),
   );
-  panel.forwardAgency.value = others.some((agency) => agency.code === chosen) ? chosen : "";
+  panel.forwardAgency.value = chosen;
+  fillUnits();
+}
+
+function fillUnits() {
+  const agency = agencies.get(panel.forwardAgency.value);
+  const units = (agency && agency.units) || [];
+  panel.forwardUnit.replaceChildren(
+    el("option", { value: "" }, units.length ? "The agency as a whole" : "No units"),
+    ...units.map((unit) => el("option", { value: unit.code }, unit.name)),
+  );
 }
 
 function setBusy(busy) {
-  for (const button of [...panel.statusButtons, panel.noteButton, panel.forwardButton]) button.disabled = busy;
+  for (const button of [...panel.statusButtons, panel.noteButton, panel.forwardButton, panel.photoButton, panel.mergeButton]) button.disabled = busy;
   if (!busy) for (const button of panel.statusButtons) button.disabled = button.dataset.status === panel.status;
 }
 
@@ -193,13 +224,13 @@ async function select(id) {
 }
 
 // Send one action for the selected report; on success re-read it for its new history.
-async function act(path, method, payload, doneText) {
+async function act(path, method, payload, doneText, body) {
   const id = selectedId;
   showAlert(panel.error, "");
   showAlert(panel.done, "");
   setBusy(true);
   try {
-    await api(path, { method, json: payload });
+    await api(path, { method, json: payload, body });
     if (id !== selectedId) return;
     showAlert(panel.done, doneText);
     await loadDetail(id);
@@ -233,15 +264,39 @@ async function addNote() {
 
 async function forward() {
   const agency = panel.forwardAgency.value;
+  const unit = panel.forwardUnit.value || null;
   const reason = panel.forwardReason.value.trim();
-  if (!agency || reason.length < 3) {
-    showAlert(panel.error, "Choose the agency and give a reason (at least 3 characters).");
+  if (reason.length < 3) {
+    showAlert(panel.error, "Give a reason (at least 3 characters).");
     return;
   }
   const id = selectedId;
-  if (await act(`/api/v1/complaints/${id}/forward`, "POST", { agency, reason }, `Forwarded to ${agencyName(agencies, agency)}.`)) {
+  const where = unit ? `${agencyName(agencies, agency)}, ${panel.forwardUnit.selectedOptions[0].textContent}` : agencyName(agencies, agency);
+  if (await act(`/api/v1/complaints/${id}/forward`, "POST", { agency, unit, reason }, `Handed on to ${where}.`)) {
     panel.forwardReason.value = "";
   }
+}
+
+async function attachAfterPhoto() {
+  const [file] = panel.afterPhoto.files;
+  if (!file) {
+    showAlert(panel.error, "Choose the photo of the fixed spot first.");
+    return;
+  }
+  const body = new FormData();
+  body.append("photo", file, file.name);
+  if (await act(`/api/v1/complaints/${selectedId}/photos`, "POST", undefined, "Photo attached: the report can be resolved.", body)) {
+    panel.afterPhoto.value = "";
+  }
+}
+
+async function merge() {
+  const into = Number(panel.mergeInto.value);
+  if (!Number.isInteger(into) || into < 1) {
+    showAlert(panel.error, "Give the number of the report to keep.");
+    return;
+  }
+  await act(`/api/v1/complaints/${selectedId}/merge`, "POST", { into }, `Merged into #${into}; its reporters follow #${into} now.`);
 }
 
 // --- live ------------------------------------------------------------------------------------

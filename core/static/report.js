@@ -72,6 +72,7 @@ function setLocation(lat, lon, pan) {
   placeMarker(lat, lon);
   if (pan) map.setView([lat, lon], Math.max(map.getZoom(), 16));
   clearFieldError("lat");
+  showLikelyDuplicates();
   clearFieldError("lon");
 }
 
@@ -176,6 +177,43 @@ photoInput.addEventListener("change", () => {
   if (photoInput.files.length > MAX_PHOTOS) setFieldError("photo", `At most ${MAX_PHOTOS} photos, please.`);
 });
 
+// --- likely duplicates ---------------------------------------------------------------------------
+
+const duplicatesSection = document.getElementById("duplicates");
+const duplicateList = document.getElementById("duplicate-list");
+let duplicatesAsked = "";
+
+// Open reports of the same category a few metres away: the resident can follow one ("me too")
+// instead of filing the same problem twice.
+async function showLikelyDuplicates() {
+  const category = form.elements.category.value;
+  if (!category || !latInput.checkValidity() || !lonInput.checkValidity() || !latInput.value || !lonInput.value) return;
+  const query = new URLSearchParams({ category, lat: latInput.value, lon: lonInput.value }).toString();
+  if (query === duplicatesAsked) return;
+  duplicatesAsked = query;
+  let found = [];
+  try {
+    found = await api(`/api/v1/complaints/duplicates?${query}`);
+  } catch {
+    return; // only a hint: the report can be sent without it
+  }
+  if (query !== duplicatesAsked) return;
+  duplicateList.replaceChildren(
+    ...found.map((complaint) =>
+      el(
+        "li",
+        {},
+        el("a", { href: `/complaints/${complaint.id}` }, `#${complaint.id} ${complaint.description}`),
+        ` — ${Math.round(complaint.distance_m)} m away, ${complaint.status.replace("_", " ")}`,
+      ),
+    ),
+  );
+  duplicatesSection.hidden = found.length === 0;
+}
+
+form.elements.category.addEventListener("change", showLikelyDuplicates);
+for (const input of [latInput, lonInput]) input.addEventListener("change", showLikelyDuplicates);
+
 // --- sending ---------------------------------------------------------------------------------
 
 function formData() {
@@ -188,7 +226,7 @@ function formData() {
     const value = form.elements[name].value.trim();
     if (value) data.append(name, value);
   }
-  if (form.elements.anonymous.checked) data.append("anonymous", "true");
+  data.append("privacy", form.elements.privacy.value);
   for (const file of photoInput.files) data.append("photo", file, file.name);
   return data;
 }
