@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -25,12 +26,33 @@ from core.plugins import hooks
 from core.types import Actor
 
 MAX_OFFERED = 10
+CANDIDATES_READ = 50
 
 
 @dataclass(frozen=True)
 class Candidate:
-    complaint: Complaint
+    """A likely duplicate, as much of it as a resident needs to recognise it: no personal data."""
+
+    id: int
+    category: str
+    description: str
+    status: str
+    lat: float
+    lon: float
+    created_at: datetime
     distance_m: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "category": self.category,
+            "description": self.description,
+            "status": self.status,
+            "lat": self.lat,
+            "lon": self.lon,
+            "created_at": self.created_at.isoformat(),
+            "distance_m": round(self.distance_m, 1),
+        }
 
 
 def likely_duplicates(
@@ -38,10 +60,13 @@ def likely_duplicates(
     category_code: str,
     point: tuple[float, float],
     now: datetime,
-    exclude_id: int | None = None,
 ) -> list[Candidate]:
     """Open complaints the actor may see, of the same category, within the category's radius,
-    reported within its window: nearest first, at most ten."""
+    reported within its window: nearest first, at most ten.
+
+    Reads a bounded handful of rows' columns, never whole complaints: a flood reported a
+    thousand times at one spot costs each new report the same as the first.
+    """
     category = catalog().categories.get(category_code)
     if category is None:
         return []
@@ -53,11 +78,18 @@ def likely_duplicates(
         Complaint.lon.between(point[1] - lon_span, point[1] + lon_span),
         Complaint.created_at >= now - timedelta(hours=category.duplicate_window_hours),
     )
-    if exclude_id is not None:
-        query = query.where(Complaint.id != exclude_id)
+    columns = query.with_only_columns(
+        Complaint.id,
+        Complaint.category_code,
+        Complaint.description,
+        Complaint.status,
+        Complaint.lat,
+        Complaint.lon,
+        Complaint.created_at,
+    ).limit(CANDIDATES_READ)
     nearby = (
-        Candidate(found, haversine_m(point, (found.lat, found.lon)))
-        for found in db.session().scalars(query.limit(200))
+        Candidate(*row, distance_m=haversine_m(point, (row.lat, row.lon)))
+        for row in db.session().execute(columns)
     )
     close = [found for found in nearby if found.distance_m <= category.duplicate_radius_m]
     return sorted(close, key=lambda found: found.distance_m)[:MAX_OFFERED]

@@ -127,11 +127,9 @@ class Complaint(Base):
     __table_args__ = (
         Index("ix_complaint_lat_lon", "lat", "lon"),
         Index("ix_complaint_agency_status", "agency_code", "status"),
-        Index("ix_complaint_category_status", "category_code", "status"),
-        # The SLA watch's rounds: open complaints past a deadline, resolved ones to close.
-        Index("ix_complaint_status_acknowledge_due_at", "status", "acknowledge_due_at"),
+        # The SLA watch's rounds read the few open (or resolved) complaints among many
+        # closed ones. One index: each one written costs every report.
         Index("ix_complaint_status_expected_at", "status", "expected_at"),
-        Index("ix_complaint_status_resolved_at", "status", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -299,15 +299,17 @@ class ComplaintPageSchema(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
-class DuplicateSchema(ComplaintSchema):
+class DuplicateSchema(Schema):
+    """A likely duplicate: enough to recognise it and open it ("me too"), nothing personal."""
+
+    id = fields.Integer()
+    category = fields.String()
+    description = fields.String()
+    status = fields.String()
+    lat = fields.Float()
+    lon = fields.Float()
+    created_at = fields.DateTime(format="iso")
     distance_m = fields.Float(metadata={"description": "from the point asked about, in metres"})
-
-
-class CreatedComplaintSchema(ComplaintSchema):
-    likely_duplicates = fields.List(
-        fields.Nested(DuplicateSchema),
-        metadata={"description": "open complaints of the category close by: 'me too' candidates"},
-    )
 
 
 # --- casework --------------------------------------------------------------------------------

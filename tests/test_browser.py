@@ -465,3 +465,25 @@ def test_accountability_dashboard_is_one_click_from_every_page(live_server, open
     expect(page.get_by_role("rowheader", name=re.compile("Dinas Lingkungan Hidup"))).to_be_visible()
     assert unlabelled_controls(page) == []
     assert fits_width(page, PHONE["width"])
+
+
+def test_console_merges_a_report_into_the_same_problem_nearby(live_server, open_page, make_account):
+    staff = make_account("staff", agency="dlh")
+    body = {"category": "garbage", "description": DESCRIPTION, "lat": -6.2, "lon": 106.8}
+    first = requests.post(f"{live_server}/api/v1/complaints", json=body, timeout=5).json()
+    second = requests.post(
+        f"{live_server}/api/v1/complaints",
+        json={**body, "description": "Sampah lagi di sini", "lat": -6.2001},
+        timeout=5,
+    ).json()
+    console = open_page(viewport={"width": 1280, "height": 800})
+    sign_in(console, live_server, staff.email, start="/console")
+    console.locator("#queue li").filter(has_text="Sampah lagi").get_by_role("button").click()
+    detail = console.locator("#detail-info")
+    expect(console.get_by_role("heading", name="Likely the same problem")).to_be_visible()
+    console.get_by_role("button", name=f"Merge into #{first['id']}").click()
+    expect(detail.locator("[data-fact='Status']")).to_have_text("closed")
+    expect(detail.locator("[data-fact='Same problem as']")).to_have_text(f"#{first['id']}")
+    kept = requests.get(f"{live_server}/api/v1/complaints/{first['id']}", timeout=5).json()
+    assert [event["kind"] for event in kept["history"]][-1] == "merged"
+    assert second["id"] != first["id"]

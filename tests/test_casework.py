@@ -103,14 +103,13 @@ def duplicates_near(client, point, category="garbage", headers=None):
 # --- likely duplicates -----------------------------------------------------------------------
 
 
-def test_intake_offers_open_complaints_close_by_nearest_first(client):
+def test_before_reporting_open_complaints_close_by_are_offered_nearest_first(client):
     near = report(client, point=north_of(JAKARTA, 30))
     nearer = report(client, point=north_of(JAKARTA, 10))
     report(client, point=north_of(JAKARTA, 80))
 
-    created = report(client)
+    offered = duplicates_near(client, JAKARTA)
 
-    offered = created["likely_duplicates"]
     assert [found["id"] for found in offered] == [nearer["id"], near["id"]]
     assert offered[0]["distance_m"] == pytest.approx(10, abs=1)
     assert offered[1]["distance_m"] == pytest.approx(30, abs=1)
@@ -126,12 +125,6 @@ def test_duplicates_endpoint_offers_same_category_within_radius(client):
 
     assert [found["id"] for found in offered] == [near["id"]]
     assert offered[0]["distance_m"] == pytest.approx(30, abs=1)
-
-
-def test_a_new_report_is_not_its_own_duplicate(client):
-    created = report(client)
-    assert created["likely_duplicates"] == []
-    assert [found["id"] for found in duplicates_near(client, JAKARTA)] == [created["id"]]
 
 
 def test_complaints_older_than_the_window_are_not_offered(client, app):
@@ -161,7 +154,6 @@ def test_confidential_complaints_are_offered_only_to_those_who_may_see_them(clie
     staff = make_account("staff", agency="dlh")
 
     assert duplicates_near(client, JAKARTA) == []
-    assert report(client)["likely_duplicates"] == []
     seen_by_staff = duplicates_near(client, JAKARTA, headers=staff.headers)
     assert secret["id"] in [found["id"] for found in seen_by_staff]
     seen_by_reporter = duplicates_near(client, JAKARTA, headers=resident.headers)
@@ -173,7 +165,6 @@ def test_police_reports_are_never_offered_to_the_public(client, make_account):
     police = make_account("staff", agency="polda")
 
     assert duplicates_near(client, JAKARTA, category="crime") == []
-    assert report(client, category="crime")["likely_duplicates"] == []
     offered = duplicates_near(client, JAKARTA, category="crime", headers=police.headers)
     assert crime["id"] in [found["id"] for found in offered]
 
@@ -181,7 +172,7 @@ def test_police_reports_are_never_offered_to_the_public(client, make_account):
 def test_duplicates_offered_to_the_public_carry_no_personal_data(client, make_account):
     resident = make_account("resident")
     report(client, headers=resident.headers, contact_email="budi@example.org")
-    offered = report(client)["likely_duplicates"]
+    offered = duplicates_near(client, JAKARTA)
     assert len(offered) == 1
     assert "reporter" not in offered[0]
     assert "budi@example.org" not in str(offered)
@@ -216,8 +207,9 @@ def merged(client, make_account):
     second_reporter = make_account("resident")
     staff = make_account("staff", agency="dlh")
     kept = report(client, headers=first_reporter.headers)
+    offered = duplicates_near(client, north_of(JAKARTA, 20), headers=second_reporter.headers)
+    assert [found["id"] for found in offered] == [kept["id"]]
     duplicate = report(client, headers=second_reporter.headers, point=north_of(JAKARTA, 20))
-    assert [found["id"] for found in duplicate["likely_duplicates"]] == [kept["id"]]
     response = client.post(
         f"/api/v1/complaints/{duplicate['id']}/merge",
         json={"into": kept["id"], "reason": "Tumpukan yang sama"},

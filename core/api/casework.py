@@ -11,7 +11,6 @@ from sqlalchemy import select, update
 
 from core import db
 from core.api.complaints import (
-    candidate_payload,
     document_errors,
     json_body,
     load_fields,
@@ -54,7 +53,7 @@ def duplicates(category: str, lat: float, lon: float) -> Any:
     """Open complaints like the one about to be reported, nearest first: say "me too" instead."""
     actor = current_actor()
     found = likely_duplicates(actor, category, (lat, lon), utcnow())
-    return jsonify([candidate_payload(candidate, actor) for candidate in found])
+    return jsonify([candidate.as_dict() for candidate in found])
 
 
 @blueprint.post("/complaints/<int:complaint_id>/merge")

@@ -23,7 +23,6 @@ from core.complaints import (
     sees_personal_data,
     update_complaint,
 )
-from core.duplicates import Candidate, likely_duplicates
 from core.errors import ApiError
 from core.models import Complaint, ComplaintEvent
 from core.photos import check_photo
@@ -33,7 +32,6 @@ from core.schemas import (
     ComplaintPageSchema,
     ComplaintSchema,
     ComplaintUpdateSchema,
-    CreatedComplaintSchema,
     ErrorSchema,
     ForwardSchema,
 )
@@ -86,10 +84,6 @@ def json_body() -> Any:
     return data
 
 
-def candidate_payload(candidate: Candidate, actor: Actor) -> dict[str, Any]:
-    return {**shape(candidate.complaint, actor), "distance_m": round(candidate.distance_m, 1)}
-
-
 def shape(complaint: Complaint, actor: Actor, history: list[ComplaintEvent] | None = None) -> dict:
     if sees_personal_data(actor, complaint):
         return complaint_payload(complaint, personal=True, history=history)
@@ -130,9 +124,7 @@ def shape(complaint: Complaint, actor: Actor, history: list[ComplaintEvent] | No
         }
     ],
 )
-@blueprint.alt_response(
-    201, schema=CreatedComplaintSchema, description="Stored and routed.", success=True
-)
+@blueprint.alt_response(201, schema=ComplaintSchema, description="Stored and routed.", success=True)
 @blueprint.alt_response(413, schema=ErrorSchema, description="A photo or the request is too large.")
 @blueprint.alt_response(
     415, schema=ErrorSchema, description="Not JSON, not multipart, or not a photo."
@@ -144,13 +136,7 @@ def create() -> tuple[Response, int]:
     actor = current_actor()
     intake = _read_intake()
     complaint, created = create_complaint(intake, actor)
-    payload = shape(complaint, actor)
-    point = (complaint.lat, complaint.lon)
-    duplicates = likely_duplicates(
-        actor, complaint.category_code, point, complaint.created_at, exclude_id=complaint.id
-    )
-    payload["likely_duplicates"] = [candidate_payload(found, actor) for found in duplicates]
-    response = jsonify(payload)
+    response = jsonify(shape(complaint, actor))
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     response.headers["Location"] = f"/api/v1/complaints/{complaint.id}"

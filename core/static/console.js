@@ -134,6 +134,8 @@ function buildPanel() {
   const photoButton = el("button", { type: "button", onclick: attachAfterPhoto }, "Attach photo");
   const mergeInto = el("input", { id: "merge-into", type: "number", min: 1, step: 1 });
   const mergeButton = el("button", { type: "button", onclick: merge }, "Merge");
+  const duplicates = el("ul", { className: "feed" });
+  const duplicatesSection = el("section", { hidden: true }, el("h2", {}, "Likely the same problem"), duplicates);
   const actions = el(
     "section",
     { className: "stack", "aria-labelledby": "actions-title" },
@@ -151,6 +153,7 @@ function buildPanel() {
     labelled("forward-unit", "Unit (optional)", forwardUnit),
     labelled("forward-reason", "Reason", forwardReason),
     forwardButton,
+    duplicatesSection,
     el("h2", {}, "Duplicate of another report"),
     labelled("merge-into", "Merge into report number", mergeInto),
     mergeButton,
@@ -160,6 +163,7 @@ function buildPanel() {
   return {
     info, actions, note, notePublic, error, done, statusButtons, noteButton,
     forwardAgency, forwardUnit, forwardReason, forwardButton, afterPhoto, photoButton, mergeInto, mergeButton,
+    duplicates, duplicatesSection,
     status: null, agency: null, unit: null,
   };
 }
@@ -202,6 +206,7 @@ async function loadDetail(id) {
     panel.info.replaceChildren(...complaintNodes(complaint, agencies, "h2").flat(Infinity).filter(Boolean));
     refreshActions(complaint);
     upsert(complaint);
+    showLikelyDuplicates(complaint);
   } catch (problem) {
     if (id !== selectedId) return;
     if (problem.status === 404) {
@@ -288,6 +293,30 @@ async function attachAfterPhoto() {
   if (await act(`/api/v1/complaints/${selectedId}/photos`, "POST", undefined, "Photo attached: the report can be resolved.", body)) {
     panel.afterPhoto.value = "";
   }
+}
+
+// Open reports of the same category close by: the same problem reported twice, to merge.
+async function showLikelyDuplicates(complaint) {
+  const query = new URLSearchParams({ category: complaint.category, lat: complaint.lat, lon: complaint.lon });
+  let found = [];
+  try {
+    found = (await api(`/api/v1/complaints/duplicates?${query}`)).filter((other) => other.id !== complaint.id);
+  } catch {
+    return; // a hint only
+  }
+  if (complaint.id !== selectedId) return;
+  panel.duplicates.replaceChildren(
+    ...found.map((other) =>
+      el(
+        "li",
+        {},
+        el("a", { href: `/complaints/${other.id}`, target: "_blank", rel: "noopener" }, `#${other.id} ${other.description}`),
+        ` — ${Math.round(other.distance_m)} m away `,
+        el("button", { type: "button", onclick: () => { panel.mergeInto.value = other.id; merge(); } }, `Merge into #${other.id}`),
+      ),
+    ),
+  );
+  panel.duplicatesSection.hidden = found.length === 0;
 }
 
 async function merge() {

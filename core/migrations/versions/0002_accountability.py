@@ -76,11 +76,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('reopen_count', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('rating', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
-        batch_op.create_index('ix_complaint_category_status', ['category_code', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_created_at'), ['created_at'], unique=False)
-        batch_op.create_index('ix_complaint_status_acknowledge_due_at', ['status', 'acknowledge_due_at'], unique=False)
         batch_op.create_index('ix_complaint_status_expected_at', ['status', 'expected_at'], unique=False)
-        batch_op.create_index('ix_complaint_status_resolved_at', ['status', 'resolved_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_merged_into_id'), ['merged_into_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_complaint_merged_into_id_complaint'), 'complaint', ['merged_into_id'], ['id'])
 
@@ -121,11 +118,8 @@ def downgrade() -> None:
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_complaint_merged_into_id_complaint'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_complaint_merged_into_id'))
-        batch_op.drop_index('ix_complaint_category_status')
         batch_op.drop_index(batch_op.f('ix_complaint_created_at'))
-        batch_op.drop_index('ix_complaint_status_resolved_at')
         batch_op.drop_index('ix_complaint_status_expected_at')
-        batch_op.drop_index('ix_complaint_status_acknowledge_due_at')
         batch_op.drop_column('merged_into_id')
         batch_op.drop_column('rating')
         batch_op.drop_column('reopen_count')
