@@ -438,10 +438,10 @@ def forward_complaint(
     )
     complaint.agency_code, complaint.unit_code = agency, unit
     category = catalog().categories.get(complaint.category_code)
+    # A new agency's clock starts now; a unit of the same agency works to the agency's
+    # deadlines, and proof its people already took still counts.
     if moving and category is not None:
         sla.start_clock(complaint, category, event.at)
-    else:
-        complaint.assigned_at = event.at
     complaint.updated_at = event.at
     commit_change(event)
     if moving:

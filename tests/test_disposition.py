@@ -6,6 +6,8 @@ from __future__ import annotations
 import gevent
 import requests
 
+from core.testing import attach_proof
+
 GARBAGE = {"category": "garbage", "description": "Sampah di trotoar", "lat": -6.2, "lon": 106.8}
 ACCIDENT = {"category": "accident", "description": "Tabrakan motor", "lat": -6.2, "lon": 106.8}
 QUIET = 0.3
@@ -41,6 +43,16 @@ def test_disposition_keeps_the_sla_deadlines_and_coordination_restarts_them(clie
     )
     assert forwarded.json["unit"] is None
     assert forwarded.json["sla"]["expected_at"] > before
+
+
+def test_proof_taken_before_a_disposition_still_counts(client, make_account):
+    staff = make_account("staff", agency="dlh")
+    created = client.post("/api/v1/complaints", json=GARBAGE).json
+    assert attach_proof(client, created["id"], staff.headers).status_code == 201
+    disposed = forward(client, created["id"], staff.headers, unit="jakpus", reason="Sudin Jakpus.")
+    assert disposed.status_code == 200
+    url = f"/api/v1/complaints/{created['id']}"
+    assert client.patch(url, json={"status": "resolved"}, headers=staff.headers).status_code == 200
 
 
 def test_unknown_unit_is_a_field_error_naming_the_units(client, make_account):
