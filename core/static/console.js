@@ -185,13 +185,16 @@ function refreshActions(complaint) {
   fillUnits();
 }
 
+// The chosen unit survives a re-render (a live update of the report arrives meanwhile).
 function fillUnits() {
+  const chosen = panel.forwardUnit.value;
   const agency = agencies.get(panel.forwardAgency.value);
   const units = (agency && agency.units) || [];
   panel.forwardUnit.replaceChildren(
     el("option", { value: "" }, units.length ? "The agency as a whole" : "No units"),
     ...units.map((unit) => el("option", { value: unit.code }, unit.name)),
   );
+  panel.forwardUnit.value = units.some((unit) => unit.code === chosen) ? chosen : "";
 }
 
 function setBusy(busy) {
