@@ -15,8 +15,8 @@ The public surface a plugin may import is exactly:
 - ``core.schemas``: the contract's marshmallow schemas, to reuse in a plugin's API;
 - ``core.live.publish``: send a live event to a room;
 - ``core.complaints``: ``visible_complaints`` / ``filtered_complaints`` (the
-  one visibility-checked query to build on) and the scheduled changes
-  ``mark_overdue``, ``escalate``, ``auto_close``;
+  one visibility-checked query to build on);
+- ``core.changes``: the scheduled changes ``mark_overdue``, ``escalate``, ``auto_close``;
 - ``core.sla.missed_deadline``: which SLA deadline a complaint has missed;
 - ``core.geo.haversine_m``: distances in metres.
 

@@ -10,14 +10,8 @@ from sqlalchemy import select
 
 from core import db
 from core.catalog import catalog
-from core.complaints import (
-    announce,
-    commit_change,
-    new_event,
-    require_right,
-    set_status,
-    visible_complaints,
-)
+from core.changes import commit_change, new_event, require_right, set_status
+from core.complaints import announce, visible_complaints
 from core.errors import ApiError
 from core.geo import degrees_around, haversine_m
 from core.models import OPEN_STATUSES, Complaint, ComplaintEvent, Follower

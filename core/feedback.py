@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core import db
-from core.complaints import announce, commit_change, new_event, record_status_change
+from core.changes import commit_change, new_event, record_status_change
+from core.complaints import announce
 from core.errors import ApiError
 from core.models import Complaint, ComplaintEvent, Follower
 from core.types import Actor

@@ -11,7 +11,8 @@ from flask import current_app
 from PIL import ExifTags
 
 from core import db
-from core.complaints import announce, commit_change, media_root, new_event, require_right
+from core.changes import commit_change, new_event, require_right
+from core.complaints import announce, media_root
 from core.errors import ApiError
 from core.geo import haversine_m
 from core.models import OPEN_STATUSES, Complaint, Media, utcnow

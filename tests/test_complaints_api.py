@@ -458,7 +458,8 @@ def test_two_staff_changing_one_complaint_at_once_cannot_overwrite_each_other(
 ):
     from sqlalchemy import update
 
-    from core.complaints import get_visible_or_404, update_complaint
+    from core.changes import update_complaint
+    from core.complaints import get_visible_or_404
     from core.errors import ApiError
     from core.types import Actor
 

@@ -100,6 +100,7 @@ def test_plugins_import_only_core_public_surface():
         "core.errors",
         "core.schemas",
         "core.complaints",
+        "core.changes",
         "core.sla",
         "core.geo",
     }

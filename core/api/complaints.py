@@ -13,15 +13,13 @@ from sqlalchemy import select
 
 from core import db
 from core.auth import current_actor
+from core.changes import forward_complaint, relocate_complaint, update_complaint
 from core.complaints import (
     Intake,
     create_complaint,
-    forward_complaint,
     get_visible_or_404,
     list_complaints,
-    relocate_complaint,
     sees_personal_data,
-    update_complaint,
 )
 from core.errors import ApiError
 from core.models import Complaint, ComplaintEvent

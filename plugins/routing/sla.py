@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core import db
-from core.complaints import auto_close, escalate, mark_overdue
+from core.changes import auto_close, escalate, mark_overdue
 from core.errors import ApiError
 from core.models import OPEN_STATUSES, STATUSES, Complaint, ComplaintEvent
 from core.sla import missed_deadline
