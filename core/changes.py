@@ -76,10 +76,14 @@ def update_complaint(
     if status:
         record_status_change(complaint, event, note if note_public else None)
     else:
-        complaint.updated_at = event.at
-        commit_change(event)
-        announce(complaint, "complaint.updated")
+        record_change(complaint, event)
     return event
+
+
+def record_change(complaint: Complaint, event: ComplaintEvent) -> None:
+    """Commit a change that leaves the status as it is, and tell the complaint's rooms."""
+    commit_change(complaint, event)
+    announce(complaint, "complaint.updated")
 
 
 def record_status_change(
@@ -90,9 +94,7 @@ def record_status_change(
     old_status = complaint.status
     set_status(complaint, event.to_status or old_status, event.at)
     notify_reporters(complaint, "status", status_message(complaint, public_note))
-    complaint.updated_at = event.at
-    commit_change(event)
-    announce(complaint, "complaint.updated")
+    record_change(complaint, event)
     hooks().notify(
         "complaint_status_changed", complaint=complaint, event=event, old_status=old_status
     )
@@ -188,8 +190,7 @@ def forward_complaint(
     # deadlines, and proof its people already took still counts.
     if moving and category is not None:
         sla.start_clock(complaint, category, event.at)
-    complaint.updated_at = event.at
-    commit_change(event)
+    commit_change(complaint, event)
     if moving:
         announce(complaint, "complaint.forwarded", extra_rooms=(f"agency:{old_agency}",))
         hooks().notify(
@@ -208,8 +209,10 @@ def _set_involved(complaint: Complaint, codes: tuple[str, ...]) -> None:
     complaint.involved = kept + [Involvement(agency_code=c) for c in wanted if c not in known]
 
 
-def commit_change(event: ComplaintEvent) -> None:
-    """Commit a change and its event, unless someone else changed the complaint meanwhile."""
+def commit_change(complaint: Complaint, event: ComplaintEvent) -> None:
+    """Commit a change and its event (the complaint counts as updated then), unless someone
+    else changed the complaint meanwhile."""
+    complaint.updated_at = event.at
     session = db.session()
     session.add(event)
     try:
@@ -263,8 +266,7 @@ def relocate_complaint(
     complaint.routing_rule = decision.rule
     complaint.routing_reason = decision.reason
     complaint.district = decision.district
-    complaint.updated_at = utcnow()
-    commit_change(event)
+    commit_change(complaint, event)
     if decision.agency == old_agency:
         announce(complaint, "complaint.updated")
     else:
@@ -293,14 +295,10 @@ def mark_overdue(complaint: Complaint, deadline: str, now: datetime) -> Complain
         public=False,
         at=now,
     )
-    complaint.overdue, complaint.updated_at = deadline, now
-    commit_change(event)
-    payload = complaint_payload(complaint, personal=False)
-    live.publish(
-        [f"head:{complaint.agency_code}", "city"],
-        "sla.breached",
-        {"deadline": deadline, "due_at": due.isoformat() if due else None, "complaint": payload},
-    )
+    complaint.overdue = deadline
+    commit_change(complaint, event)
+    due_at = due.isoformat() if due else None
+    _alert(complaint, [f"head:{complaint.agency_code}", "city"], deadline=deadline, due_at=due_at)
     return event
 
 
@@ -311,15 +309,15 @@ def escalate(
     event = new_event(
         complaint, SYSTEM, "escalated", note=f"{escalation}: {note}", public=False, at=now
     )
-    complaint.updated_at = now
-    commit_change(event)
-    payload = complaint_payload(complaint, personal=False)
-    live.publish(
-        rooms,
-        "sla.breached",
-        {"deadline": "escalation", "escalation": escalation, "complaint": payload},
-    )
+    commit_change(complaint, event)
+    _alert(complaint, rooms, deadline="escalation", escalation=escalation)
     return event
+
+
+def _alert(complaint: Complaint, rooms: list[str], **details: str | None) -> None:
+    """``sla.breached`` to ``rooms``: what was missed, and the complaint without personal data."""
+    payload = complaint_payload(complaint, personal=False)
+    live.publish(rooms, "sla.breached", {**details, "complaint": payload})
 
 
 def auto_close(complaint: Complaint, now: datetime) -> ComplaintEvent:

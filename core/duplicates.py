@@ -116,7 +116,7 @@ def merge_complaint(
     _adopt_reporters(keeper, reporter_ids(duplicate))
     duplicate.merged_into_id = keeper.id
     set_status(duplicate, "closed", event.at)
-    duplicate.updated_at = keeper.updated_at = event.at
+    keeper.updated_at = event.at
     notify_reporters(
         duplicate,
         "merged",
@@ -128,7 +128,7 @@ def merge_complaint(
             keeper, actor, "merged", note=f"Complaint #{duplicate.id} merged in.", at=event.at
         )
     )
-    commit_change(event)
+    commit_change(duplicate, event)
     announce(duplicate, "complaint.updated")
     announce(keeper, "complaint.updated")
     hooks().notify(

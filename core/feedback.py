@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core import db
-from core.changes import commit_change, new_event, record_status_change
-from core.complaints import announce
+from core.changes import new_event, record_change, record_status_change
 from core.errors import ApiError
 from core.models import Complaint, ComplaintEvent, Follower
 from core.types import Actor
@@ -70,9 +69,7 @@ def _commit(complaint: Complaint, event: ComplaintEvent, reopen: bool) -> Compla
     if reopen:
         record_status_change(complaint, event, event.note)
     else:
-        complaint.updated_at = event.at
-        commit_change(event)
-        announce(complaint, "complaint.updated")
+        record_change(complaint, event)
     return event
 
 

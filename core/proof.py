@@ -11,8 +11,8 @@ from flask import current_app
 from PIL import ExifTags
 
 from core import db
-from core.changes import commit_change, new_event, require_right
-from core.complaints import announce, media_root
+from core.changes import new_event, record_change, require_right
+from core.complaints import media_root
 from core.errors import ApiError
 from core.geo import haversine_m
 from core.models import OPEN_STATUSES, Complaint, Media, utcnow
@@ -108,9 +108,9 @@ def attach_after_photo(complaint: Complaint, actor: Actor, data: bytes) -> Media
     )
     db.session().add(media)
     complaint.photos.append(media)
-    complaint.updated_at = now
-    commit_change(new_event(complaint, actor, "photo", note="Photo of the fixed spot.", at=now))
-    announce(complaint, "complaint.updated")
+    record_change(
+        complaint, new_event(complaint, actor, "photo", note="Photo of the fixed spot.", at=now)
+    )
     return media
 
 
