@@ -3,6 +3,7 @@ nearest free ones."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -14,7 +15,6 @@ from core import db
 from core.auth import current_actor, require_roles
 from core.errors import ApiError
 from core.models import User, utcnow
-from core.types import Actor
 from plugins.dispatch.models import SELF_CHOSEN_STATES, Officer
 from plugins.dispatch.pings import (
     Fix,
@@ -86,30 +86,21 @@ def _position_payload(position: Position, now: Any) -> dict[str, Any]:
     }
 
 
-def _store(user: User, fix: Fix) -> Position:
+def _store(officer_id: int, agency: str, fix: Fix) -> Position:
     state = dispatch_state()
-    checked = check_fix(fix, utcnow(), state.max_position_age)
-    position = Position(
-        officer_id=user.id,
-        agency=user.agency_code or "",
-        lat=checked.lat,
-        lon=checked.lon,
-        at=checked.at,
-        accuracy_m=checked.accuracy_m,
-        speed_mps=checked.speed_mps,
-        bearing_deg=checked.bearing_deg,
-        battery_pct=checked.battery_pct,
-    )
+    measured = asdict(check_fix(fix, utcnow(), state.max_position_age))
+    del measured["device_id"]
+    position = Position(officer_id=officer_id, agency=agency, **measured)
     state.positions.update(position)
     return position
 
 
-def _signed_in_officer() -> tuple[Actor, User]:
+def _signed_in_officer() -> tuple[int, str]:
+    """The signed-in officer's user id and agency."""
     actor = current_actor()
-    user = db.session().get(User, actor.user_id) if actor.user_id else None
-    if user is None or actor.role != "officer" or not actor.agency:
+    if actor.user_id is None or actor.role != "officer" or not actor.agency:
         raise ApiError(403, "forbidden", "Only an agency's officers report positions.")
-    return actor, user
+    return actor.user_id, actor.agency
 
 
 @api.put("/officers/me/position")
@@ -118,13 +109,13 @@ def _signed_in_officer() -> tuple[Actor, User]:
 def put_my_position() -> Response:
     """Where I am now: ``lat``, ``lon``, optional ``accuracy``, ``timestamp``, ``speed``,
     ``bearing``, ``battery``. No database write: positions live in the position store."""
-    _actor, user = _signed_in_officer()
+    officer_id, agency = _signed_in_officer()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(
             400, "invalid_json", "Send a JSON object with Content-Type application/json."
         )
-    position = _store(user, fix_from_api(body, utcnow()))
+    position = _store(officer_id, agency, fix_from_api(body, utcnow()))
     return jsonify(_position_payload(position, utcnow()))
 
 
@@ -148,7 +139,7 @@ def osmand() -> Response:
     user = db.session().get(User, officer.user_id) if officer else None
     if officer is None or user is None or not user.active or user.role != "officer":
         raise ApiError(404, "unknown_device", f"No officer uses the device {fix.device_id!r}.")
-    _store(user, fix)
+    _store(user.id, user.agency_code or "", fix)
     return jsonify({"ok": True})
 
 
@@ -159,7 +150,10 @@ def osmand() -> Response:
 def update_me(changes: dict[str, Any]) -> Response:
     """Go on or off duty (``available``, ``busy``, ``off_duty``) and register the Traccar
     Client device id that reports my position."""
-    _actor, user = _signed_in_officer()
+    officer_id, _agency = _signed_in_officer()
+    user = db.session().get(User, officer_id)
+    if user is None:
+        raise ApiError(401, "unauthorized", "Sign in again.")
     officer = officer_row(user.id)
     if "device_id" in changes:
         taken = db.session().scalar(
