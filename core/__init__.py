@@ -16,7 +16,10 @@ The public surface a plugin may import is exactly:
 - ``core.live.publish``: send a live event to a room;
 - ``core.complaints``: ``visible_complaints`` / ``filtered_complaints`` (the
   one visibility-checked query to build on);
-- ``core.changes``: the scheduled changes ``mark_overdue``, ``escalate``, ``auto_close``;
+- ``core.changes``: ``update_complaint`` (status and notes, with the rights checked),
+  ``new_event`` + ``record_change`` (a plugin's own event in a complaint's history),
+  ``require_right``, and the scheduled changes ``mark_overdue``, ``escalate``, ``auto_close``;
+- ``core.serialize.complaint_payload``: a complaint in the API's shape, for live events;
 - ``core.sla.missed_deadline``: which SLA deadline a complaint has missed;
 - ``core.geo.haversine_m``: distances in metres.
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from core import hookspec
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import click
     from flask import Blueprint, Flask
     from sqlalchemy import ColumnElement
@@ -327,7 +329,9 @@ def can_change_complaint(actor: Actor, complaint: Complaint, action: str) -> boo
             (to another agency), ``"dispose"`` (to a unit of the owning
             agency), ``"relocate"`` (correct the location, which routes it
             again), ``"merge"`` (fold a duplicate into another complaint),
-            ``"photo"`` (attach an after-photo as proof of the fix).
+            ``"photo"`` (attach an after-photo as proof of the fix); plugins
+            add their own, such as the dispatch plugin's ``"dispatch"`` (send
+            an officer).
 
     Returns: True to allow, False to deny, None to have no opinion. The
     action is allowed when at least one plugin says True and none says False.
@@ -378,4 +382,29 @@ def live_rooms(actor: Actor) -> list[str]:
     for its heads (SLA breaches), ``city`` and ``agency:triage`` for admins,
     ``complaint:<id>`` for a resident's open reports and those they follow.
     (The dispatch plugin adds ``officer:<user id>`` for officers.)
+    """
+
+
+@hookspec
+def register_live_events() -> dict[str, Callable[..., dict[str, Any] | None]]:
+    """Handle events that clients send over Socket.IO (an officer's phone sharing its position,
+    accepting an offer), beside core's own ``follow``.
+
+    Returns: a dict from event name (prefix it with the plugin's name:
+    ``dispatch.accept``) to a handler called with the keywords ``actor`` (the
+    connection's authenticated ``core.types.Actor``) and ``message`` (what the
+    client sent, unchecked: validate it). The handler may use the database
+    session; core closes it afterwards. Its return value (a dict, or None) is
+    the acknowledgement the client receives, with ``"ok": true`` added; an
+    ``ApiError`` it raises becomes ``{"ok": false, "error": {code, message,
+    fields}}`` in the contract's error shape, and its session is rolled back.
+    An event name registered twice stops the start-up.
+
+    Example::
+
+        @hookimpl
+        def register_live_events():
+            def ping(actor, message):
+                return {"pong": actor.user_id}
+            return {"myplugin.ping": ping}
     """

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, request, session
 from flask_socketio import SocketIO, join_room
 
 from core import auth, db
+from core.errors import ApiError, error_body
 from core.types import Actor
+
+CORE_EVENTS = ("connect", "disconnect", "follow")
 
 
 def init_app(app: Flask) -> SocketIO:
@@ -24,7 +28,27 @@ def init_app(app: Flask) -> SocketIO:
     )
     socketio.on_event("connect", _connect)
     socketio.on_event("follow", _follow)
+    hooks = app.extensions["smartcity.hooks"]
+    for name, handler in hooks.register_live_events(reserved=CORE_EVENTS).items():
+        socketio.on_event(name, _client_event(handler))
     return socketio
+
+
+def _client_event(handler: Callable[..., dict[str, Any] | None]) -> Callable[[Any], dict[str, Any]]:
+    """A plugin's handler as a Socket.IO one: the connection's actor in, an acknowledgement
+    out (``ok``, or the contract's error shape), the database session closed after."""
+
+    def handle(message: Any = None) -> dict[str, Any]:
+        actor: Actor = request.environ.get("smartcity.actor", Actor())
+        try:
+            return {"ok": True, **(handler(actor=actor, message=message) or {})}
+        except ApiError as error:
+            db.session().rollback()
+            return {"ok": False, **error_body(error.code, error.message, error.fields)}
+        finally:
+            db.database().session.remove()
+
+    return handle
 
 
 def _connect(auth_payload: dict[str, Any] | None = None) -> bool:

@@ -105,6 +105,20 @@ class Hooks:
     def register_migrations(self) -> list[str]:
         return self._collect("register_migrations")
 
+    def register_live_events(self, reserved: Iterable[str] = ()) -> dict[str, Any]:
+        """Every plugin's Socket.IO event handlers by event name; a name taken twice (or one
+        of ``reserved``, core's own) is a start-up error."""
+        handlers: dict[str, Any] = {}
+        taken = set(reserved)
+        for impl in self.pm.hook.register_live_events.get_hookimpls():
+            contributed: dict[str, Any] = impl.function() or {}  # type: ignore[assignment]
+            for name, handler in contributed.items():
+                if name in taken:
+                    raise RuntimeError(f"plugin {impl.plugin_name!r}: live event {name!r} is taken")
+                taken.add(name)
+                handlers[name] = handler
+        return handlers
+
     def load_demo(self, session: Any) -> None:
         self.pm.hook.load_demo(session=session)
 

@@ -487,3 +487,44 @@ def test_console_merges_a_report_into_the_same_problem_nearby(live_server, open_
     kept = requests.get(f"{live_server}/api/v1/complaints/{first['id']}", timeout=5).json()
     assert [event["kind"] for event in kept["history"]][-1] == "merged"
     assert second["id"] != first["id"]
+
+
+def test_console_sends_the_nearest_officer_and_sees_him_accept(
+    live_server, open_page, make_account
+):
+    staff = make_account("staff", agency="dlh")
+    officer = make_account("officer", agency="dlh")
+    api = f"{live_server}/api/v1/dispatch"
+    duty = requests.put(
+        f"{api}/officers/me", json={"state": "available"}, headers=officer.headers, timeout=5
+    )
+    assert duty.status_code == 200
+    where = {"lat": -6.2009, "lon": 106.8}  # 100 m south of the report
+    assert (
+        requests.put(
+            f"{api}/officers/me/position", json=where, headers=officer.headers, timeout=5
+        ).status_code
+        == 200
+    )
+    body = {"category": "garbage", "description": DESCRIPTION, "lat": -6.2, "lon": 106.8}
+    reported = requests.post(f"{live_server}/api/v1/complaints", json=body, timeout=5).json()
+    console = open_page(viewport=PHONE)
+    sign_in(console, live_server, staff.email, start="/console")
+    console.locator("#queue li").first.get_by_role("button").click()
+    state = console.locator("#dispatch-state")
+    expect(state).to_have_text("No officer sent yet.")
+
+    console.get_by_role("button", name="Send the nearest free officer").click()
+
+    expect(state).to_contain_text("Offered to officer")
+    expect(state).to_contain_text("100 m away")
+    expect(console.get_by_role("button", name="Send the nearest free officer")).to_be_disabled()
+    offer = requests.get(f"{api}/officers/me", headers=officer.headers, timeout=5).json()["offer"]
+    assert offer["complaint_id"] == reported["id"]
+    accepted = requests.post(
+        f"{api}/offers/{offer['id']}/accept", headers=officer.headers, timeout=5
+    )
+    assert accepted.status_code == 200
+    expect(state).to_contain_text("accepted and is on the way")
+    expect(console.locator("#detail-info [data-fact='Status']")).to_have_text("in progress")
+    expect(console.locator("#detail-info .timeline")).to_contain_text("dispatch offered")

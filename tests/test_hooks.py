@@ -174,6 +174,56 @@ def test_hook_server_started(app, runner, register_plugin):
     assert result.exit_code == 0
 
 
+def test_hook_register_live_events(tmp_path, database_url):
+    import socketio
+
+    from core.errors import ApiError
+    from core.server import make_server
+
+    class Echo:
+        @hookimpl
+        def register_live_events(self):
+            def ping(actor, message):
+                return {"role": actor.role, "heard": message["say"]}
+
+            def refuse(actor, message):
+                raise ApiError(409, "not_now", "Not now.", {"say": ["Too loud."]})
+
+            return {"echo.ping": ping, "echo.refuse": refuse}
+
+    settings = {"instance_path": str(tmp_path / "instance"), "database_url": database_url}
+    server = make_server(
+        prepared_app(settings, [*in_tree_plugins(), ("echo", Echo())]), "127.0.0.1", 0
+    )
+    server.start()
+    client = socketio.Client(reconnection=False)
+    try:
+        client.connect(f"http://127.0.0.1:{server.server_port}", transports=["websocket"])
+        assert client.call("echo.ping", {"say": "halo"}, timeout=5) == {
+            "ok": True,
+            "role": "anonymous",
+            "heard": "halo",
+        }
+        refused = client.call("echo.refuse", {}, timeout=5)
+        assert refused["ok"] is False
+        assert refused["error"] == {
+            "code": "not_now",
+            "message": "Not now.",
+            "fields": {"say": ["Too loud."]},
+        }
+    finally:
+        client.disconnect()
+        server.stop(timeout=2)
+
+    class Thief:
+        @hookimpl
+        def register_live_events(self):
+            return {"follow": lambda actor, message: None}
+
+    with pytest.raises(RuntimeError, match="'follow' is taken"):
+        build(tmp_path, database_url, ("thief", Thief()))
+
+
 def test_hook_register_nav_links(client, register_plugin, make_account):
     class Reports:
         @hookimpl

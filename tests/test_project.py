@@ -101,6 +101,7 @@ def test_plugins_import_only_core_public_surface():
         "core.schemas",
         "core.complaints",
         "core.changes",
+        "core.serialize",
         "core.sla",
         "core.geo",
     }

@@ -5,6 +5,7 @@ import {
   complaintNodes,
   connectLive,
   el,
+  formatTime,
   loadAgencies,
   showAlert,
   summaryNodes,
@@ -134,6 +135,9 @@ function buildPanel() {
   const photoButton = el("button", { type: "button", onclick: attachAfterPhoto }, "Attach photo");
   const mergeInto = el("input", { id: "merge-into", type: "number", min: 1, step: 1 });
   const mergeButton = el("button", { type: "button", onclick: merge }, "Merge");
+  const dispatchState = el("p", { id: "dispatch-state", "aria-live": "polite" });
+  const dispatchButton = el("button", { type: "button", onclick: dispatchNearest }, "Send the nearest free officer");
+  const dispatchSection = el("section", { hidden: true }, el("h2", {}, "Field officer"), dispatchState, dispatchButton);
   const duplicates = el("ul", { className: "feed" });
   const duplicatesSection = el("section", { hidden: true }, el("h2", {}, "Likely the same problem"), duplicates);
   const actions = el(
@@ -142,6 +146,7 @@ function buildPanel() {
     el("h2", { id: "actions-title" }, "Act on it"),
     error,
     done,
+    dispatchSection,
     labelled("action-note", "Note (optional with a status change)", note),
     el("div", { className: "field checkbox" }, notePublic, el("label", { for: "action-note-public" }, "Public note: the resident sees it")),
     el("div", { className: "actions" }, statusButtons, noteButton),
@@ -163,8 +168,8 @@ function buildPanel() {
   return {
     info, actions, note, notePublic, error, done, statusButtons, noteButton,
     forwardAgency, forwardUnit, forwardReason, forwardButton, afterPhoto, photoButton, mergeInto, mergeButton,
-    duplicates, duplicatesSection,
-    status: null, agency: null, unit: null,
+    duplicates, duplicatesSection, dispatchState, dispatchButton, dispatchSection,
+    status: null, agency: null, unit: null, dispatchBlocked: true,
   };
 }
 
@@ -198,8 +203,10 @@ function fillUnits() {
 }
 
 function setBusy(busy) {
-  for (const button of [...panel.statusButtons, panel.noteButton, panel.forwardButton, panel.photoButton, panel.mergeButton]) button.disabled = busy;
-  if (!busy) for (const button of panel.statusButtons) button.disabled = button.dataset.status === panel.status;
+  for (const button of [...panel.statusButtons, panel.noteButton, panel.forwardButton, panel.photoButton, panel.mergeButton, panel.dispatchButton]) button.disabled = busy;
+  if (busy) return;
+  for (const button of panel.statusButtons) button.disabled = button.dataset.status === panel.status;
+  panel.dispatchButton.disabled = panel.dispatchBlocked;
 }
 
 async function loadDetail(id) {
@@ -208,6 +215,7 @@ async function loadDetail(id) {
     if (id !== selectedId) return;
     panel.info.replaceChildren(...complaintNodes(complaint, agencies, "h2").flat(Infinity).filter(Boolean));
     refreshActions(complaint);
+    showDispatch(complaint);
     upsert(complaint);
     showLikelyDuplicates(complaint);
   } catch (problem) {
@@ -331,6 +339,37 @@ async function merge() {
   await act(`/api/v1/complaints/${selectedId}/merge`, "POST", { into }, `Merged into #${into}; its reporters follow #${into} now.`);
 }
 
+// --- field officers (when the dispatch plugin is on) -----------------------------------------
+
+const DISPATCH_TEXT = {
+  offering: (a) => {
+    const away = a.offer && a.offer.distance_m !== null ? `, ${Math.round(a.offer.distance_m)} m away` : "";
+    const until = a.offer ? ` Answer due by ${formatTime(a.offer.expires_at)}.` : "";
+    return `Offered to ${a.officer_name}${away}.${until}`;
+  },
+  accepted: (a) => `${a.officer_name} accepted and is on the way.`,
+  on_site: (a) => `${a.officer_name} is on site.`,
+  unanswered: (a) => `Nobody took it (${a.refusals} refused or did not answer). Send again when officers are free.`,
+  finished: (a) => `Done: ${a.officer_name || "the officer"} is free again.`,
+  withdrawn: () => "The offer was withdrawn when the report left the agency.",
+};
+const ENDED = ["resolved", "closed", "rejected"];
+
+function showDispatch(complaint) {
+  const dispatch = complaint.extra && complaint.extra.dispatch;
+  panel.dispatchSection.hidden = !dispatch;
+  if (!dispatch) return;
+  const assignment = dispatch.assignment;
+  panel.dispatchState.textContent = assignment ? DISPATCH_TEXT[assignment.state](assignment) : "No officer sent yet.";
+  const sent = assignment && ["offering", "accepted", "on_site"].includes(assignment.state);
+  panel.dispatchBlocked = Boolean(sent) || ENDED.includes(complaint.status);
+  panel.dispatchButton.disabled = panel.dispatchBlocked;
+}
+
+async function dispatchNearest() {
+  await act(`/api/v1/dispatch/complaints/${selectedId}`, "POST", {}, "Offered to the nearest free officer.");
+}
+
 // --- live ------------------------------------------------------------------------------------
 
 function heard(complaint, arrived) {
@@ -345,6 +384,11 @@ const socket = connectLive((first) => {
 socket.on("complaint.created", (complaint) => heard(complaint, true));
 socket.on("complaint.updated", (complaint) => heard(complaint, false));
 socket.on("complaint.forwarded", (complaint) => heard(complaint, stillOurs(complaint)));
+for (const event of ["dispatch.updated", "dispatch.accepted"]) {
+  socket.on(event, (assignment) => {
+    if (assignment.complaint_id === selectedId) loadDetail(selectedId);
+  });
+}
 
 loadAgencies().then((known) => {
   agencies = known;

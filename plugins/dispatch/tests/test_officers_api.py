@@ -6,30 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-MONAS = (-6.1754, 106.8272)
-
-
-def north_of(point, metres):
-    return (point[0] + metres / 111_195, point[1])
-
-
-def on_duty(client, officer, device_id=None):
-    body = {"state": "available", **({"device_id": device_id} if device_id else {})}
-    response = client.put("/api/v1/dispatch/officers/me", json=body, headers=officer.headers)
-    assert response.status_code == 200, response.json
-    return response.json
-
-
-def report(client, officer, point, **extra):
-    body = {"lat": point[0], "lon": point[1], **extra}
-    return client.put("/api/v1/dispatch/officers/me/position", json=body, headers=officer.headers)
-
-
-def nearest(client, staff, point, **query):
-    query = {"lat": point[0], "lon": point[1], **query}
-    return client.get(
-        "/api/v1/dispatch/officers/nearest", query_string=query, headers=staff.headers
-    )
+from plugins.dispatch.tests.helpers import MONAS, nearest, north_of, on_duty, report
 
 
 def test_nearest_available_officers_in_order_with_distance_and_age(client, make_account):
