@@ -91,6 +91,7 @@ def officer_payload(officer: Officer, user: User) -> dict[str, Any]:
         "officer_id": officer.user_id,
         "name": user.display_name or user.email,
         "agency": user.agency_code,
+        "unit": user.unit_code,
         "state": officer.state,
         "device_id": officer.device_id,
         "position": _position_payload(position, now) if position else None,

@@ -125,3 +125,32 @@ def test_officers_choose_only_their_own_duty_states(client, make_account):
     )
     assert refused.status_code == 400
     assert on_duty(client, officer)["state"] == "available"
+
+
+def test_staff_list_their_agencys_officers_with_state_and_position(client, make_account, clock):
+    staff = make_account("staff", agency="dlh")
+    on_the_street, at_home = make_account("officer", agency="dlh"), make_account("officer", "dlh")
+    make_account("officer", agency="dishub")
+    on_duty(client, on_the_street)
+    report(client, on_the_street, MONAS)
+    client.put("/api/v1/dispatch/officers/me", json={}, headers=at_home.headers)
+
+    listed = client.get("/api/v1/dispatch/officers", headers=staff.headers)
+
+    assert listed.status_code == 200
+    shown = {item["officer_id"]: item for item in listed.json}
+    assert set(shown) == {on_the_street.id, at_home.id}
+    assert (shown[on_the_street.id]["state"], shown[on_the_street.id]["position_known"]) == (
+        "available",
+        True,
+    )
+    assert (shown[at_home.id]["state"], shown[at_home.id]["position"]) == ("off_duty", None)
+    clock.advance(301)
+    later = client.get("/api/v1/dispatch/officers", headers=staff.headers).json
+    assert [item["position_known"] for item in later if item["officer_id"] == on_the_street.id] == [
+        False
+    ]
+    other = make_account("staff", agency="dishub")
+    assert (
+        client.get("/api/v1/dispatch/officers?agency=dlh", headers=other.headers).status_code == 403
+    )
