@@ -30,9 +30,7 @@ import argparse  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
-import shutil  # noqa: E402
 import struct  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
@@ -54,6 +52,7 @@ from intake import (  # noqa: E402
     start_bare,
     start_smartcity,
 )
+from isolated import run_isolated  # noqa: E402
 
 STAFF = {"email": "dlh@demo.smartcity", "password": "dlh-demo-2014"}
 EVENT = "complaint.created"
@@ -323,11 +322,7 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=100)
     parser.add_argument("--interval-ms", type=float, default=50.0)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="smartcity-bench-live-"))
-    try:
-        benchmark(args, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    run_isolated("live", lambda workdir: benchmark(args, workdir))
 
 
 if __name__ == "__main__":

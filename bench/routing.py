@@ -33,9 +33,7 @@ import gc  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
-import shutil  # noqa: E402
 import statistics  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
@@ -48,6 +46,7 @@ from zoneinfo import ZoneInfo  # noqa: E402
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from flask import Flask  # noqa: E402
+from isolated import run_isolated  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from core import db  # noqa: E402
@@ -484,14 +483,7 @@ def main() -> None:
         "--seed", type=int, default=2026, help="seed of the city, rules and complaints"
     )
     args = parser.parse_args()
-    # Only what this script sets: no config file, database or plugin list of this machine's.
-    for name in [name for name in os.environ if name.startswith("SMARTCITY_")]:
-        del os.environ[name]
-    workdir = Path(tempfile.mkdtemp(prefix="smartcity-bench-routing-"))
-    try:
-        benchmark(args, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    run_isolated("routing", lambda workdir: benchmark(args, workdir))
 
 
 if __name__ == "__main__":
