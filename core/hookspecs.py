@@ -378,7 +378,8 @@ def live_rooms(actor: Actor) -> list[str]:
 
     Returns: a list of room names; every plugin's rooms are joined. Core's
     defaults: ``public`` for anonymous visitors and residents,
-    ``agency:<code>`` for an agency's officers and staff, ``head:<code>``
+    ``agency:<code>`` for an agency's staff and heads (the consoles),
+    ``officers:<code>`` for its field officers, ``head:<code>``
     for its heads (SLA breaches), ``city`` and ``agency:triage`` for admins,
     ``complaint:<id>`` for a resident's open reports and those they follow.
     (The dispatch plugin adds ``officer:<user id>`` for officers.)

@@ -527,4 +527,4 @@ def test_console_sends_the_nearest_officer_and_sees_him_accept(
     assert accepted.status_code == 200
     expect(state).to_contain_text("accepted and is on the way")
     expect(console.locator("#detail-info [data-fact='Status']")).to_have_text("in progress")
-    expect(console.locator("#detail-info .timeline")).to_contain_text("dispatch offered")
+    expect(console.locator("#detail-info .timeline")).to_contain_text("Offered to a field officer")

@@ -420,8 +420,8 @@ def test_hook_live_rooms(app, register_plugin):
             "newsroom",
         ]
         assert hooks.live_rooms(actor=Actor(user_id=2, role="officer", agency="dlh")) == [
-            "agency:dlh",
             "officer:2",
+            "officers:dlh",
         ]
         assert hooks.live_rooms(actor=Actor()) == ["public"]
 

@@ -16,10 +16,14 @@ def live_rooms(actor: Actor) -> list[str]:
     if actor.role == "admin":
         return ["city", f"agency:{TRIAGE_AGENCY}"]
     rooms = []
-    if actor.agency and actor.role in ("officer", "staff", "head"):
+    if actor.agency and actor.role in ("staff", "head"):
         rooms.append(f"agency:{actor.agency}")
         if actor.role == "head":
             rooms.append(f"head:{actor.agency}")
+    elif actor.agency and actor.role == "officer":
+        # Not the consoles' room: a phone that heard every colleague's position and every
+        # report of the agency would multiply the traffic by the number of officers.
+        rooms.append(f"officers:{actor.agency}")
     else:
         rooms.append("public")
     if actor.role == "resident":

@@ -169,6 +169,18 @@ function eventText(event, agencies) {
       return "Escalated";
     case "note":
       return "Note";
+    case "dispatch_offered":
+      return "Offered to a field officer";
+    case "dispatch_declined":
+      return "The officer declined";
+    case "dispatch_expired":
+      return "The officer did not answer";
+    case "dispatch_unanswered":
+      return "No field officer took it";
+    case "dispatch_accepted":
+      return "A field officer is on the way";
+    case "dispatch_on_site":
+      return "The field officer is on site";
     default:
       return statusText(event.kind);
   }

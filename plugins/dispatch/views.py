@@ -3,7 +3,6 @@ nearest free ones."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -117,7 +116,8 @@ def store_position(officer_id: int, agency: str, fix: Fix) -> Position:
     the agency's consoles when the officer's stream interval has passed."""
     state = dispatch_state()
     now = state.now()
-    measured = asdict(check_fix(fix, now, state.settings.max_position_age))
+    # A shallow copy: dataclasses.asdict deep-copies, a tenth of a ping's own time.
+    measured = dict(vars(check_fix(fix, now, state.settings.max_position_age)))
     del measured["device_id"]
     position = Position(officer_id=officer_id, agency=agency, **measured)
     state.positions.update(position)

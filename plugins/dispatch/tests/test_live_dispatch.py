@@ -65,6 +65,7 @@ def test_positions_from_the_phone_stream_to_the_console_throttled(
     on_duty(client, officer)
     console = live_client(token=make_account("staff", agency="dlh").token)
     other_agency = live_client(token=make_account("staff", agency="dishub").token)
+    colleague = live_client(token=make_account("officer", agency="dlh").token)
     phone = live_client(token=officer.token)
 
     for metres in range(0, 50, 10):
@@ -81,6 +82,7 @@ def test_positions_from_the_phone_stream_to_the_console_throttled(
     assert [item["officer_id"] for item in streamed] == [officer.id, officer.id]
     assert streamed[1]["position"]["lat"] == pytest.approx(lat)
     assert other_agency.named("officer.position") == []
+    assert colleague.named("officer.position") == []  # phones are not consoles
     assert me(client, officer)["position"]["lat"] == pytest.approx(lat)
 
 
