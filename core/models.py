@@ -284,3 +284,18 @@ class Media(Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JobLease(Base):
+    """Which worker process runs a once-per-deployment job (the SLA watch, the camera health
+    monitor), and until when.
+
+    A holder renews its lease every round; when it stops (the process died),
+    the lease runs out and another worker takes the job over.
+    """
+
+    __tablename__ = "job_lease"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

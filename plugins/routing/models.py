@@ -35,17 +35,3 @@ class District(Base):
     max_lon: Mapped[float] = mapped_column(Float)
     max_lat: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
-class JobLease(Base):
-    """Which worker process runs a once-per-deployment job (the SLA watch), and until when.
-
-    A holder renews its lease every round; when it stops (the process died),
-    the lease runs out and another worker takes the job over.
-    """
-
-    __tablename__ = "routing_job_lease"
-
-    name: Mapped[str] = mapped_column(String(60), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(200))
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
@@ -15,15 +12,14 @@ from typing import Any
 import gevent
 from flask import Flask, current_app
 from gevent.event import Event
-from sqlalchemy import Select, and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Select, and_, or_, select
 
 from core import db
 from core.changes import auto_close, escalate, mark_overdue
 from core.errors import ApiError
+from core.leases import take_lease, worker_name
 from core.models import OPEN_STATUSES, STATUSES, Complaint, ComplaintEvent
 from core.sla import missed_deadline
-from plugins.routing.models import JobLease
 from plugins.routing.state import routing_state
 
 log = logging.getLogger(__name__)
@@ -116,37 +112,6 @@ def escalation_from_config(entry: Mapping[str, Any]) -> Escalation:
 
 
 # --- one worker per deployment ---------------------------------------------------------------
-
-
-def worker_name() -> str:
-    """This process on this host, made unique so a restarted process is a new holder."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def take_lease(job: str, holder: str, now: datetime, seconds: float) -> bool:
-    """Hold ``job`` until ``now + seconds``, unless another holder's lease still runs.
-
-    Each step is one atomic statement, so of several workers asking at once one
-    wins: the UPDATE matches only a lapsed lease or the holder's own (PostgreSQL
-    re-checks it after waiting for a rival's row lock), and the first INSERT
-    ignores a row a rival inserted a moment earlier. Commits either way.
-    """
-    session = db.session()
-    connection = session.connection()
-    until = now + timedelta(seconds=seconds)
-    renewed = connection.execute(
-        update(JobLease)
-        .where(JobLease.name == job, or_(JobLease.expires_at < now, JobLease.holder == holder))
-        .values(holder=holder, expires_at=until)
-    )
-    won = renewed.rowcount == 1
-    if not won:
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        first = dialect.insert(JobLease).values(name=job, holder=holder, expires_at=until)
-        inserted = first.on_conflict_do_nothing().returning(JobLease.name)
-        won = connection.execute(inserted).first() is not None
-    session.commit()
-    return won
 
 
 # --- one round -------------------------------------------------------------------------------

@@ -8,23 +8,18 @@ from datetime import UTC, datetime, timedelta
 
 import gevent
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from core import db
-from core.models import Base, Complaint, ComplaintEvent
+from core.models import Complaint, ComplaintEvent
 from core.plugins import hooks
 from plugins.routing import sla
-from plugins.routing.models import JobLease
 from plugins.routing.sla import (
-    JOB,
     WATCH_EXTENSION,
     Escalation,
     SweepCounts,
     run_round,
     sweep,
-    take_lease,
     watch_settings,
 )
 from plugins.routing.state import EXTENSION
@@ -317,37 +312,6 @@ def test_auto_close_days_zero_never_closes(app, client):
 
 
 # --- one worker per deployment ---------------------------------------------------------------
-
-
-def test_migration_builds_exactly_the_lease_model(database_url):
-    def only_the_lease(name, kind):
-        return kind != "table" or name == JobLease.__tablename__
-
-    engine = create_engine(database_url)
-    with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, _parents: only_the_lease(name, kind),
-                "include_object": lambda _item, name, kind, *_: only_the_lease(name, kind),
-            },
-        )
-        differences = compare_metadata(context, Base.metadata)
-    engine.dispose()
-    assert differences == []
-
-
-def test_the_lease_lets_one_worker_at_a_time_run_the_job(app):
-    now = datetime.now(UTC)
-    with app.app_context():
-        assert take_lease(JOB, "worker-a", now, 90)
-        assert not take_lease(JOB, "worker-b", now + timedelta(seconds=30), 90)
-        assert take_lease(JOB, "worker-a", now + timedelta(seconds=30), 90)  # renewed
-        assert not take_lease(JOB, "worker-b", now + timedelta(seconds=119), 90)
-        assert take_lease(JOB, "worker-b", now + timedelta(seconds=121), 90)  # a lapsed lease
-        assert not take_lease(JOB, "worker-a", now + timedelta(seconds=122), 90)
-        assert take_lease("another-job", "worker-a", now, 90)
 
 
 def test_two_workers_sweeping_the_same_breach_record_it_once(app, client, settings):
