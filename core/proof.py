@@ -10,13 +10,12 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from PIL import ExifTags
 
-from core import db
 from core.changes import new_event, record_change, require_right
-from core.complaints import media_root
 from core.errors import ApiError
 from core.geo import haversine_m
+from core.media import add_media, check_image
 from core.models import OPEN_STATUSES, Complaint, Media, utcnow
-from core.photos import check_photo, open_image, store_photo
+from core.photos import open_image
 from core.types import Actor
 
 DATE_TIME_ORIGINAL = 0x9003
@@ -90,24 +89,10 @@ def attach_after_photo(complaint: Complaint, actor: Actor, data: bytes) -> Media
         raise ApiError(409, "invalid_transition", f"The complaint is already {complaint.status}.")
     settings = current_app.config["SMARTCITY"]
     capture = read_capture(data, ZoneInfo(settings["timezone"]))
-    photo = check_photo(data, settings["max_photo_bytes"], settings["max_photo_pixels"])
+    photo = check_image(data)
     now = utcnow()
     _check_capture(complaint, capture, now, settings["proof_radius_m"])
-    media = Media(
-        complaint_id=complaint.id,
-        kind="after",
-        path=store_photo(photo, media_root()),
-        content_type=photo.content_type,
-        width=photo.width,
-        height=photo.height,
-        size_bytes=len(photo.data),
-        sha256=photo.sha256,
-        captured_at=capture.taken_at,
-        uploaded_by_id=actor.user_id,
-        created_at=now,
-    )
-    db.session().add(media)
-    complaint.photos.append(media)
+    media = add_media(complaint, photo, "after", actor.user_id, capture.taken_at)
     record_change(
         complaint, new_event(complaint, actor, "photo", note="Photo of the fixed spot.", at=now)
     )

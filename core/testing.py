@@ -323,3 +323,91 @@ def live_client(live_server: str) -> Iterator[Callable[..., LiveClient]]:
     yield connect
     for client in clients:
         client.disconnect()
+
+
+# --- a real browser --------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Chromium logs every failed request (a refused map tile, an API error a test provokes) as a
+# console error; those are judged by what the page shows. Any other console error fails a test.
+FAILED_REQUEST = "Failed to load resource"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, shared by a module's tests.
+
+    Playwright's sync API runs in this gevent-patched process beside the in-process
+    ``live_server``: its driver connection waits in asyncio, whose selector gevent has
+    patched, so while the browser works the gevent hub keeps serving the app.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_errors() -> Iterator[list[str]]:
+    """Script errors and console errors (a refused script, a CSP violation) of every page."""
+    errors: list[str] = []
+    yield errors
+    assert errors == []
+
+
+@pytest.fixture
+def open_page(
+    browser: Any, live_server: str, page_errors: list[str]
+) -> Iterator[Callable[..., Any]]:
+    """A page in a fresh browser context (its own cookies) that may reach only the live
+    server: every other request (map tiles, any CDN) is refused."""
+    contexts: list[Any] = []
+
+    def open_(**context_options: Any) -> Any:
+        context = browser.new_context(**context_options)
+        context.set_default_timeout(10_000)
+        context.route(
+            lambda url: not url.startswith(f"{live_server}/"), lambda route: route.abort()
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: page_errors.append(f"{page.url}: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                page_errors.append(f"{page.url}: {message.text}")
+                if message.type == "error" and not message.text.startswith(FAILED_REQUEST)
+                else None
+            ),
+        )
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def fits_width(page: Any, width: int) -> bool:
+    """No horizontal scrolling at this width (a phone's)."""
+    return bool(page.evaluate(f"document.documentElement.scrollWidth <= {width}"))
+
+
+def unlabelled_controls(page: Any) -> list[str]:
+    """Every visible form control without a label, as HTML."""
+    found: list[str] = page.evaluate(
+        """() => Array.from(document.querySelectorAll("input, select, textarea"))
+            .filter((control) => control.type !== "hidden" && control.labels.length === 0)
+            .map((control) => control.outerHTML)"""
+    )
+    return found
+
+
+def sign_in(page: Any, live_server: str, email: str, start: str = "/login") -> None:
+    """Sign in through the login form (the test accounts' password), from ``start``."""
+    page.goto(f"{live_server}{start}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("password-123")
+    page.get_by_role("button", name="Sign in").click()

@@ -15,78 +15,24 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
 from flask import Flask
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 
 from core import db
 from core.models import Complaint
-from core.testing import after_photo
+from core.testing import after_photo, fits_width, sign_in, unlabelled_controls
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 360, "height": 740}
 DESCRIPTION = "Tumpukan sampah di depan pasar, sudah tiga hari tidak diangkut."
 ROUTING_REASON = "Sampah menumpuk → Dinas Lingkungan Hidup, rule sanitation.garbage"
-# Chromium logs every failed request (a refused map tile, an API error the test provokes) as a
-# console error; those are judged by what the page shows. Any other console error fails a test.
-FAILED_REQUEST = "Failed to load resource"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page_errors() -> Iterator[list[str]]:
-    """Script errors and console errors (a refused script, a CSP violation) of every page."""
-    errors: list[str] = []
-    yield errors
-    assert errors == []
-
-
-@pytest.fixture
-def open_page(
-    browser: Browser, live_server: str, page_errors: list[str]
-) -> Iterator[Callable[..., Page]]:
-    """A page in a fresh browser context (its own cookies) that may reach only the live server."""
-    contexts: list[BrowserContext] = []
-
-    def refuse(route: Route) -> None:
-        route.abort()
-
-    def open_(**context_options: object) -> Page:
-        context = browser.new_context(**context_options)
-        context.set_default_timeout(10_000)
-        context.route(lambda url: not url.startswith(f"{live_server}/"), refuse)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: page_errors.append(f"{page.url}: {error}"))
-        page.on(
-            "console",
-            lambda message: (
-                page_errors.append(f"{page.url}: {message.text}")
-                if message.type == "error" and not message.text.startswith(FAILED_REQUEST)
-                else None
-            ),
-        )
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
 
 
 def small_jpeg() -> bytes:
@@ -95,30 +41,11 @@ def small_jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def sign_in(page: Page, live_server: str, email: str, start: str = "/login") -> None:
-    page.goto(f"{live_server}{start}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("password-123")
-    page.get_by_role("button", name="Sign in").click()
-
-
 def fill_report(page: Page) -> None:
     page.get_by_label("What is the problem?").select_option("garbage")
     page.get_by_label("Describe it").fill(DESCRIPTION)
     page.locator("#report-map").click()
     expect(page.get_by_label("Latitude")).not_to_have_value("")
-
-
-def fits_width(page: Page, width: int) -> bool:
-    return bool(page.evaluate(f"document.documentElement.scrollWidth <= {width}"))
-
-
-def unlabelled_controls(page: Page) -> list[str]:
-    return page.evaluate(
-        """() => Array.from(document.querySelectorAll("input, select, textarea"))
-            .filter((control) => control.type !== "hidden" && control.labels.length === 0)
-            .map((control) => control.outerHTML)"""
-    )
 
 
 def complaints_in(app: Flask) -> list[Complaint]:
