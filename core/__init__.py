@@ -20,6 +20,8 @@ The public surface a plugin may import is exactly:
   ``new_event`` + ``record_change`` (a plugin's own event in a complaint's history),
   ``require_right``, and the scheduled changes ``mark_overdue``, ``escalate``, ``auto_close``;
 - ``core.serialize.complaint_payload``: a complaint in the API's shape, for live events;
+- ``core.media``: ``check_image`` and ``add_media`` (a plugin's image kept on a complaint);
+- ``core.leases``: ``take_lease`` and ``worker_name`` (one worker per deployment for a job);
 - ``core.sla.missed_deadline``: which SLA deadline a complaint has missed;
 - ``core.geo.haversine_m``: distances in metres.
 

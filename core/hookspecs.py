@@ -331,7 +331,8 @@ def can_change_complaint(actor: Actor, complaint: Complaint, action: str) -> boo
             again), ``"merge"`` (fold a duplicate into another complaint),
             ``"photo"`` (attach an after-photo as proof of the fix); plugins
             add their own, such as the dispatch plugin's ``"dispatch"`` (send
-            an officer).
+            an officer) and the cctv plugin's ``"evidence"`` (keep a camera's
+            frame on the complaint).
 
     Returns: True to allow, False to deny, None to have no opinion. The
     action is allowed when at least one plugin says True and none says False.

@@ -351,7 +351,7 @@ def test_hook_complaint_api_extra(client, register_plugin):
     register_plugin(Weather(), "weather")
     created = client.post("/api/v1/complaints", json=GARBAGE).json
     shown = client.get(f"/api/v1/complaints/{created['id']}").json
-    assert shown["extra"] == {"weather": {"rain_mm": 12, "viewer": "anonymous"}}
+    assert shown["extra"]["weather"] == {"rain_mm": 12, "viewer": "anonymous"}
 
 
 def test_hook_complaint_visibility(client, register_plugin, make_account):

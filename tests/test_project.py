@@ -102,6 +102,8 @@ def test_plugins_import_only_core_public_surface():
         "core.complaints",
         "core.changes",
         "core.serialize",
+        "core.media",
+        "core.leases",
         "core.sla",
         "core.geo",
     }

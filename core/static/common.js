@@ -169,6 +169,8 @@ function eventText(event, agencies) {
       return "Escalated";
     case "note":
       return "Note";
+    case "camera_snapshot":
+      return "Camera frame kept as evidence";
     case "dispatch_offered":
       return "Offered to a field officer";
     case "dispatch_declined":
@@ -223,6 +225,8 @@ function deadlineText(sla) {
   return `${formatTime(sla.expected_at)}${paused}${overdue}`;
 }
 
+const PHOTO_KINDS = { photo: "Photo", after: "After-photo", camera: "Camera frame" };
+
 // Everything about one complaint, for its page and for the console's detail pane.
 export function complaintNodes(complaint, agencies, headingTag = "h1") {
   const routing = complaint.routing || {};
@@ -274,7 +278,7 @@ export function complaintNodes(complaint, agencies, headingTag = "h1") {
                   { href: safeUrl(photo.url), target: "_blank", rel: "noopener" },
                   el("img", {
                     src: safeUrl(photo.thumbnail_url),
-                    alt: `${photo.kind === "after" ? "After-photo" : "Photo"} ${index + 1} of report #${complaint.id}`,
+                    alt: `${PHOTO_KINDS[photo.kind] || "Photo"} ${index + 1} of report #${complaint.id}`,
                     loading: "lazy",
                     width: 120,
                     height: 120,
@@ -285,7 +289,43 @@ export function complaintNodes(complaint, agencies, headingTag = "h1") {
           ),
         ]
       : null,
+    camerasNearby(complaint),
     complaint.history ? [el("h2", {}, "History"), historyList(complaint.history, agencies)] : null,
+  ];
+}
+
+// The cameras a plugin lists beside the complaint (extra.cctv), with their latest frame.
+function camerasNearby(complaint) {
+  const cameras = (complaint.extra && complaint.extra.cctv && complaint.extra.cctv.cameras) || [];
+  if (!cameras.length) return null;
+  return [
+    el("h2", {}, "Cameras nearby"),
+    el(
+      "ul",
+      { className: "cameras-nearby" },
+      cameras.map((camera) =>
+        el(
+          "li",
+          { dataset: { camera: camera.id } },
+          camera.snapshot
+            ? el("img", {
+                src: safeUrl(camera.snapshot),
+                alt: `Latest frame of camera ${camera.name}`,
+                loading: "lazy",
+                width: 160,
+                height: 120,
+                onerror: (event) => event.target.remove(),
+              })
+            : null,
+          el("span", { className: "title" }, camera.name),
+          el(
+            "span",
+            { className: "meta" },
+            `${Math.round(camera.distance_m)} m${camera.covers ? ", looks at this spot" : ""} · ${statusText(camera.status)}`,
+          ),
+        ),
+      ),
+    ),
   ];
 }
 

@@ -216,6 +216,7 @@ async function loadDetail(id) {
     panel.info.replaceChildren(...complaintNodes(complaint, agencies, "h2").flat(Infinity).filter(Boolean));
     refreshActions(complaint);
     showDispatch(complaint);
+    offerCameraEvidence();
     upsert(complaint);
     showLikelyDuplicates(complaint);
   } catch (problem) {
@@ -368,6 +369,22 @@ function showDispatch(complaint) {
 
 async function dispatchNearest() {
   await act(`/api/v1/dispatch/complaints/${selectedId}`, "POST", {}, "Offered to the nearest free officer.");
+}
+
+// --- camera evidence (when the cctv plugin lists cameras nearby) ----------------------------
+
+function offerCameraEvidence() {
+  // Only cameras that showed a frame: one without (no still source, or down) has none to keep.
+  for (const item of panel.info.querySelectorAll(".cameras-nearby li[data-camera]:has(img)")) {
+    const cameraId = item.dataset.camera;
+    item.append(
+      el("button", { type: "button", onclick: () => keepFrame(cameraId) }, "Keep this frame as evidence"),
+    );
+  }
+}
+
+async function keepFrame(cameraId) {
+  await act(`/api/v1/cctv/complaints/${selectedId}/evidence`, "POST", { camera_id: cameraId }, `Frame of camera ${cameraId} kept on the report.`);
 }
 
 // --- live ------------------------------------------------------------------------------------

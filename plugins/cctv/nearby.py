@@ -1,0 +1,88 @@
+"""Which cameras see a point: the nearest within a radius, those whose field of view covers it
+first. Every question names who asks, so a restricted camera is never revealed."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, or_, select, true
+
+from core import db
+from core.geo import degrees_around, haversine_m
+from core.types import Actor
+from plugins.cctv.models import Camera
+
+
+@dataclass(frozen=True)
+class NearbyCamera:
+    camera: Camera
+    distance_m: float
+    covers: bool
+
+
+def visible_cameras(actor: Actor) -> ColumnElement[bool]:
+    """Public cameras for everyone; staff cameras for an agency's people; restricted ones for
+    the owning agency; all for admins."""
+    if actor.role == "admin":
+        return true()
+    if actor.agency and actor.role in ("officer", "staff", "head"):
+        return or_(Camera.visibility.in_(("public", "staff")), Camera.agency_code == actor.agency)
+    return Camera.visibility == "public"
+
+
+def may_see(actor: Actor, camera: Camera) -> bool:
+    """``visible_cameras`` for one camera already loaded (the snapshot path asks this on every
+    request; a test holds the two to the same answers)."""
+    if actor.role == "admin":
+        return True
+    if actor.agency and actor.role in ("officer", "staff", "head"):
+        return camera.visibility in ("public", "staff") or camera.agency_code == actor.agency
+    return camera.visibility == "public"
+
+
+def bearing_deg(origin: tuple[float, float], target: tuple[float, float]) -> float:
+    """Initial compass bearing from origin to target, 0-360 (0 north, 90 east)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*origin, *target))
+    east = math.sin(lon2 - lon1) * math.cos(lat2)
+    north = math.cos(lat1) * math.sin(lat2) - math.sin(lat1) * math.cos(lat2) * math.cos(
+        lon2 - lon1
+    )
+    return math.degrees(math.atan2(east, north)) % 360
+
+
+def covers(camera: Camera, point: tuple[float, float], distance_m: float, range_m: float) -> bool:
+    """The point is within the camera's range and inside its field of view (a camera without
+    a heading or field of view covers nothing: it is only near)."""
+    if camera.heading is None or camera.fov_deg is None or distance_m > range_m:
+        return False
+    if distance_m < 1:
+        return True
+    off_axis = abs(
+        (bearing_deg((camera.lat, camera.lon), point) - camera.heading + 180) % 360 - 180
+    )
+    return off_axis <= camera.fov_deg / 2
+
+
+def nearest_cameras(
+    actor: Actor, point: tuple[float, float], k: int, radius_m: float, range_m: float
+) -> list[NearbyCamera]:
+    """Up to ``k`` cameras the actor may see within ``radius_m``: covering ones first, each group
+    nearest first."""
+    lat_span, lon_span = degrees_around(point, radius_m)
+    candidates = db.session().scalars(
+        select(Camera).where(
+            and_(
+                Camera.lat.between(point[0] - lat_span, point[0] + lat_span),
+                Camera.lon.between(point[1] - lon_span, point[1] + lon_span),
+            ),
+            visible_cameras(actor),
+        )
+    )
+    found = []
+    for camera in candidates:
+        distance = haversine_m(point, (camera.lat, camera.lon))
+        if distance <= radius_m:
+            found.append(NearbyCamera(camera, distance, covers(camera, point, distance, range_m)))
+    found.sort(key=lambda item: (not item.covers, item.distance_m, item.camera.id))
+    return found[:k]
