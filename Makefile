@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/live.py
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/cctv.py
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache

@@ -89,13 +89,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def smartcity_environment(instance: Path) -> dict[str, str]:
-    """This machine's environment without SMARTCITY_* settings, plus the benchmark's own."""
+def smartcity_environment(instance: Path, **extra: str) -> dict[str, str]:
+    """This machine's environment without SMARTCITY_* settings, plus the benchmark's own
+    (and ``extra`` SMARTCITY_* settings of a benchmark's)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("SMARTCITY_")}
     environment.update(
         SMARTCITY_INSTANCE_PATH=str(instance),
         SMARTCITY_DATABASE_URL=f"sqlite:///{instance / 'smartcity.sqlite3'}",
         SMARTCITY_RATE_LIMIT_ENABLED="false",
+        **extra,
     )
     return environment
 
@@ -104,21 +106,26 @@ def smartcity_command(*arguments: str) -> list[str]:
     return [str(Path(sys.executable).with_name("smartcity")), *arguments]
 
 
-def prepare_smartcity(instance: Path) -> None:
-    """Migrate the database and load the demo city (agencies, categories, accounts)."""
-    for arguments in (("db", "upgrade"), ("demo",)):
+def prepare_smartcity(
+    instance: Path,
+    commands: tuple[tuple[str, ...], ...] = (("db", "upgrade"), ("demo",)),
+    **settings: str,
+) -> None:
+    """Run the ``smartcity`` commands that prepare the instance: by default migrate the
+    database and load the demo city (agencies, categories, accounts)."""
+    for arguments in commands:
         subprocess.run(
             smartcity_command(*arguments),
-            env=smartcity_environment(instance),
+            env=smartcity_environment(instance, **settings),
             check=True,
             capture_output=True,
         )
 
 
-def start_smartcity(instance: Path) -> Server:
+def start_smartcity(instance: Path, **settings: str) -> Server:
     port = free_port()
     command = smartcity_command("run", "--host", HOST, "--port", str(port))
-    return start("smartcity", command, port, instance, smartcity_environment(instance))
+    return start("smartcity", command, port, instance, smartcity_environment(instance, **settings))
 
 
 def start_bare(instance: Path) -> Server:
