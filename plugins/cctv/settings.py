@@ -18,7 +18,7 @@ class CctvSettings:
     snapshot_cache_cameras: int = 1000
     # The health monitor.
     health_check_seconds: float = 60.0
-    health_concurrency: int = 50
+    health_concurrency: int = 64
     slow_ms: float = 2000.0
     frozen_after: int = 3
     offline_after_failures: int = 3
