@@ -154,7 +154,8 @@ def import_cameras_command(file: Path) -> None:
         session.rollback()
         _report(file, error.problems)
         click.get_current_context().exit(1)
-    click.echo(f"{added} cameras added, {updated} updated")
+    noun = "camera" if added == 1 else "cameras"
+    click.echo(f"{added} {noun} added, {updated} updated")
 
 
 # --- reading ---------------------------------------------------------------------------------

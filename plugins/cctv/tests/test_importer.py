@@ -173,7 +173,7 @@ def test_reimport_updates_known_cameras_and_keeps_their_health(app, runner, tmp_
     )
 
     assert result.exit_code == 0, result.output
-    assert "1 cameras added, 1 updated" in result.output
+    assert "1 camera added, 1 updated" in result.output
     cameras = stored(app)
     assert len(cameras) == 4
     hi = cameras["hi-01"]
@@ -215,7 +215,7 @@ def test_bad_rows_are_all_reported_by_line_and_nothing_is_written(app, runner, t
         "line 10 (id 'new-01'): id 'new-01' is already used by line 3",
     ]:
         assert expected in result.output
-    assert "cameras added" not in result.output
+    assert " added, " not in result.output
     after = {camera_id: camera.name for camera_id, camera in stored(app).items()}
     assert after == before
 
