@@ -77,8 +77,17 @@ def _degrees(parts: Any) -> float:
     return degrees + minutes / 60 + seconds / 3600
 
 
-def attach_after_photo(complaint: Complaint, actor: Actor, data: bytes) -> Media:
-    """Check and store the agency's photo of the fixed spot; it lets the complaint be resolved.
+FIELD_PHOTO_NOTES = {
+    "before": "Photo of the spot before the work.",
+    "after": "Photo of the fixed spot.",
+}
+
+
+def attach_field_photo(
+    complaint: Complaint, actor: Actor, data: bytes, kind: str = "after"
+) -> Media:
+    """Check and store the agency's photo of the spot: ``after`` the fix (it lets a field
+    complaint be resolved) or ``before`` the work (a record, not proof).
 
     422 when the photo carries no capture time, was taken before the
     complaint reached its current owner, or (when it carries a position) far
@@ -92,10 +101,9 @@ def attach_after_photo(complaint: Complaint, actor: Actor, data: bytes) -> Media
     photo = check_image(data)
     now = utcnow()
     _check_capture(complaint, capture, now, settings["proof_radius_m"])
-    media = add_media(complaint, photo, "after", actor.user_id, capture.taken_at)
-    record_change(
-        complaint, new_event(complaint, actor, "photo", note="Photo of the fixed spot.", at=now)
-    )
+    media = add_media(complaint, photo, kind, actor.user_id, capture.taken_at)
+    note = FIELD_PHOTO_NOTES[kind]
+    record_change(complaint, new_event(complaint, actor, "photo", note=note, at=now))
     return media
 
 

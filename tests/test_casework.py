@@ -726,3 +726,24 @@ def test_closing_a_resolved_complaint_needs_no_reason(client, staff):
     response = set_status(client, created["id"], staff.headers, "closed")
     assert response.status_code == 200
     assert response.json["status"] == "closed"
+
+
+def test_a_before_photo_is_kept_but_is_no_proof_of_the_fix(client, staff):
+    created = report(client)
+    response = client.post(
+        f"/api/v1/complaints/{created['id']}/photos",
+        data={"photo": (io.BytesIO(after_photo(point=JAKARTA)), "before.jpg"), "kind": "before"},
+        headers=staff.headers,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201
+    assert [photo["kind"] for photo in response.json["photos"]] == ["before"]
+    refused = set_status(client, created["id"], staff.headers, "resolved")
+    assert (refused.status_code, error_code(refused)) == (422, "after_photo_required")
+    odd = client.post(
+        f"/api/v1/complaints/{created['id']}/photos",
+        data={"photo": (io.BytesIO(after_photo()), "x.jpg"), "kind": "during"},
+        headers=staff.headers,
+        content_type="multipart/form-data",
+    )
+    assert odd.status_code == 400 and "kind" in odd.json["error"]["fields"]

@@ -22,7 +22,7 @@ from core.duplicates import likely_duplicates, merge_complaint
 from core.errors import ApiError
 from core.feedback import rate_resolution, reopen_complaint
 from core.models import Notification, utcnow
-from core.proof import attach_after_photo
+from core.proof import FIELD_PHOTO_NOTES, attach_field_photo
 from core.schemas import (
     ComplaintSchema,
     DuplicateArgsSchema,
@@ -81,7 +81,10 @@ def merge(complaint_id: int) -> Response:
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
-                    "properties": {"photo": {"type": "string", "format": "binary"}},
+                    "properties": {
+                        "photo": {"type": "string", "format": "binary"},
+                        "kind": {"type": "string", "enum": ["after", "before"]},
+                    },
                 }
             }
         }
@@ -90,8 +93,9 @@ def merge(complaint_id: int) -> Response:
 @blueprint.alt_response(201, schema=ComplaintSchema, description="Proof attached.", success=True)
 @document_errors(blueprint, 400, 401, 403, 404, 409, 422)
 def add_after_photo(complaint_id: int) -> tuple[Response, int]:
-    """Attach the photo of the fixed spot (the camera's original file, with its capture time);
-    field complaints cannot be resolved without one."""
+    """Attach a photo of the spot taken by the agency (the camera's original file, with its
+    capture time): ``kind`` ``after`` (default) the fix, which field complaints need to be
+    resolved, or ``before`` the work."""
     actor = _signed_in()
     complaint = get_visible_or_404(complaint_id, actor)
     files = request.files.getlist("photo")
@@ -99,7 +103,11 @@ def add_after_photo(complaint_id: int) -> tuple[Response, int]:
         raise ApiError(
             400, "validation_failed", "Some fields are invalid.", {"photo": ["Send one photo."]}
         )
-    attach_after_photo(complaint, actor, files[0].read())
+    kind = request.form.get("kind", "after")
+    if kind not in FIELD_PHOTO_NOTES:
+        fields = {"kind": [f"One of {', '.join(FIELD_PHOTO_NOTES)}."]}
+        raise ApiError(400, "validation_failed", "Some fields are invalid.", fields)
+    attach_field_photo(complaint, actor, files[0].read(), kind)
     return jsonify(shape(complaint, actor)), 201
 
 

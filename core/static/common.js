@@ -225,7 +225,7 @@ function deadlineText(sla) {
   return `${formatTime(sla.expected_at)}${paused}${overdue}`;
 }
 
-const PHOTO_KINDS = { photo: "Photo", after: "After-photo", camera: "Camera frame" };
+const PHOTO_KINDS = { photo: "Photo", before: "Before-photo", after: "After-photo", camera: "Camera frame" };
 
 // Everything about one complaint, for its page and for the console's detail pane.
 export function complaintNodes(complaint, agencies, headingTag = "h1") {
