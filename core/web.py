@@ -1,4 +1,4 @@
-"""The web shell: pages rendered by Jinja, sign-in with a session, front-end libraries from npm."""
+"""The web shell: pages rendered by Jinja, sign-in with a session, front-end libraries served."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import xstatic.pkg.leaflet
 from flask import (
     Blueprint,
     Flask,
@@ -27,9 +28,14 @@ from core.plugins import hooks
 
 blueprint = Blueprint("web", __name__)
 
-# Front-end packages installed by npm from package-lock.json, and the folders of each served.
-VENDOR_ROOT = Path(__file__).resolve().parent.parent / "node_modules"
-VENDOR_FOLDERS = ("leaflet/dist", "leaflet.markercluster/dist", "socket.io-client/dist")
+# Front-end libraries: Leaflet from its XStatic package on PyPI (installed with smartcity), the
+# rest installed by npm from package-lock.json; each served from one folder under /vendor/.
+NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
+VENDOR_FOLDERS = {
+    "leaflet/dist": Path(xstatic.pkg.leaflet.BASE_DIR),
+    "leaflet.markercluster/dist": NODE_MODULES / "leaflet.markercluster" / "dist",
+    "socket.io-client/dist": NODE_MODULES / "socket.io-client" / "dist",
+}
 
 
 def init_app(app: Flask) -> None:
@@ -102,9 +108,10 @@ def _check_csrf() -> None:
 
 @blueprint.get("/vendor/<path:filename>")
 def vendor(filename: str) -> Response:
-    if not filename.startswith(tuple(folder + "/" for folder in VENDOR_FOLDERS)):
-        abort(404)
-    return send_from_directory(VENDOR_ROOT, filename, max_age=86400)
+    for prefix, folder in VENDOR_FOLDERS.items():
+        if filename.startswith(prefix + "/"):
+            return send_from_directory(folder, filename.removeprefix(prefix + "/"), max_age=86400)
+    abort(404)
 
 
 @blueprint.get("/")

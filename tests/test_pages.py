@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -242,3 +243,16 @@ def test_a_tile_server_on_the_same_site_needs_no_extra_source(app, client):
     app.config["SMARTCITY"]["map_tile_url"] = "/tiles/{z}/{x}/{y}.png"
     policy = client.get("/report").headers["Content-Security-Policy"]
     assert "img-src 'self' data: blob: 'self';" in policy
+
+
+def test_front_end_libraries_are_served_from_their_packages(client):
+    import xstatic.pkg.leaflet
+
+    leaflet = client.get("/vendor/leaflet/dist/leaflet.js")
+    assert leaflet.status_code == 200
+    assert leaflet.data == (Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js").read_bytes()
+    assert client.get("/vendor/leaflet/dist/images/marker-icon.png").status_code == 200
+    assert client.get("/vendor/socket.io-client/dist/socket.io.min.js").status_code == 200
+    assert client.get("/vendor/leaflet.markercluster/dist/MarkerCluster.css").status_code == 200
+    assert client.get("/vendor/leaflet/package.json").status_code == 404
+    assert client.get("/vendor/leaflet/dist/../../../setup.cfg").status_code == 404
