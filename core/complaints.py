@@ -293,7 +293,8 @@ def announce(complaint: Complaint, event: str, extra_rooms: tuple[str, ...] = ()
 
 def filtered_complaints(actor: Actor, args: dict[str, Any]) -> Select[Complaint]:
     """Visible complaints narrowed by the list filters (``bbox``, ``status``, ``agency``,
-    ``category``, ``since``), unordered: the one query behind lists, exports and figures."""
+    ``category``, ``district``, ``q``: every word in the description, ``since``), unordered:
+    the one query behind lists, exports and figures."""
     query = visible_complaints(actor)
     if "bbox" in args:
         min_lon, min_lat, max_lon, max_lat = args["bbox"]
@@ -306,6 +307,10 @@ def filtered_complaints(actor: Actor, args: dict[str, Any]) -> Select[Complaint]
         query = query.where(Complaint.agency_code == args["agency"])
     if "category" in args:
         query = query.where(Complaint.category_code == args["category"])
+    if "district" in args:
+        query = query.where(Complaint.district == args["district"])
+    for word in args.get("q", "").split():
+        query = query.where(Complaint.description.icontains(word, autoescape=True))
     if "since" in args:
         since: datetime = args["since"]
         query = query.where(Complaint.updated_at >= since)

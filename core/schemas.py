@@ -178,6 +178,11 @@ class ComplaintListArgsSchema(Schema):
     status = fields.String(metadata={"description": "one status or several, comma-separated"})
     agency = fields.String()
     category = fields.String()
+    district = fields.String(metadata={"description": "the district (area) code routing found"})
+    q = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "words the description contains (case-insensitive)"},
+    )
     since = fields.AwareDateTime(
         format="iso", metadata={"description": "only complaints changed at or after"}
     )

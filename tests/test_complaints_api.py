@@ -480,3 +480,20 @@ def test_two_staff_changing_one_complaint_at_once_cannot_overwrite_each_other(
         assert (refused.value.status, refused.value.code) == (409, "changed_meanwhile")
         db.database().session.remove()
     assert client.get(f"/api/v1/complaints/{created['id']}").json["status"] == "resolved"
+
+
+def test_list_searches_the_description_for_every_word(client):
+    pasar = report(client, description="Sampah menumpuk di depan Pasar Baru").json["id"]
+    report(client, description="Sampah di sungai Ciliwung")
+    percent = report(client, description="Diskon 100% sampah? bukan").json["id"]
+
+    def found(q):
+        return [
+            item["id"]
+            for item in client.get("/api/v1/complaints", query_string={"q": q}).json["items"]
+        ]
+
+    assert found("pasar SAMPAH") == [pasar]
+    assert found("100%") == [percent]  # no wildcard: the percent sign is the text's own
+    assert found("kebakaran") == []
+    assert client.get("/api/v1/complaints", query_string={"q": "x" * 101}).status_code == 400

@@ -9,10 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import flask
-from flask import Response, abort, render_template, request, stream_with_context
+from flask import Response, abort, jsonify, render_template, request, stream_with_context
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
+from sqlalchemy import select
 
+from core import db
 from core.auth import current_actor, require_roles
 from core.catalog import catalog
 from core.errors import ApiError
@@ -24,6 +26,7 @@ from plugins.routing.exports import (
     exported_complaints,
     geojson_chunks,
 )
+from plugins.routing.models import District
 from plugins.routing.schemas import (
     DashboardArgsSchema,
     ExportArgsSchema,
@@ -104,6 +107,28 @@ def explain(request: dict[str, Any]) -> dict[str, Any]:
         "at": at.isoformat(),
         "rules": [verdict.as_dict() for verdict in verdicts],
     }
+
+
+class DistrictListArgsSchema(Schema):
+    level = fields.String(validate=validate.OneOf(("city", "district", "subdistrict")))
+
+
+@api.get("/districts")
+@api.arguments(DistrictListArgsSchema, location="query", as_kwargs=True)
+@api.doc(security=[{}, {"bearer": []}])
+def districts(level: str | None = None) -> Response:
+    """The city's areas (code, name, level, parent), by name: the complaint lists' ``district``
+    filter takes these codes. Outlines are not sent."""
+    query = select(District.code, District.name, District.level, District.parent_code)
+    if level:
+        query = query.where(District.level == level)
+    rows = db.session().execute(query.order_by(District.name, District.code))
+    return jsonify(
+        [
+            {"code": row.code, "name": row.name, "level": row.level, "parent": row.parent_code}
+            for row in rows
+        ]
+    )
 
 
 # --- accountability --------------------------------------------------------------------------

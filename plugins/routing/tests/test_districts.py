@@ -499,3 +499,25 @@ def test_the_grid_index_agrees_with_testing_every_polygon():
         points += [tuple((a + b) / 2) for a, b in zip(ring[:-1:5], ring[1::5], strict=True)]
     for lon, lat in points:
         assert [found.code for found in index.locate(lat=lat, lon=lon)] == every_polygon(lon, lat)
+
+
+def test_the_areas_are_listed_for_the_lists_district_filter(app, client):
+    with app.app_context():
+        load_demo_districts(db.session())
+        db.session().commit()
+        db.database().session.remove()
+    everything = client.get("/api/v1/routing/districts").json
+    cities = client.get("/api/v1/routing/districts?level=city").json
+    assert {"code": "jkt-pusat", "name": "Jakarta Pusat", "level": "city", "parent": None} in cities
+    assert all(area["level"] == "city" for area in cities)
+    assert len(everything) > len(cities)
+    assert [area["name"] for area in everything] == sorted(area["name"] for area in everything)
+    assert "geometry" not in everything[0] and "wkb" not in str(everything[0])
+    assert client.get("/api/v1/routing/districts?level=planet").status_code == 400
+    garbage = {"category": "garbage", "description": "Sampah", "lat": -6.1754, "lon": 106.8272}
+    created = client.post("/api/v1/complaints", json=garbage).json
+    district = created["routing"]["district"]
+    assert district == "jkt-pusat-gambir"
+    listed = client.get(f"/api/v1/complaints?district={district}").json["items"]
+    assert [item["id"] for item in listed] == [created["id"]]
+    assert client.get("/api/v1/complaints?district=jkt-utara").json["items"] == []
