@@ -308,7 +308,7 @@ def filtered_complaints(actor: Actor, args: dict[str, Any]) -> Select[Complaint]
     if "category" in args:
         query = query.where(Complaint.category_code == args["category"])
     if "district" in args:
-        query = query.where(Complaint.district == args["district"])
+        query = query.where(Complaint.district.in_(args["district"]))
     for word in args.get("q", "").split():
         query = query.where(Complaint.description.icontains(word, autoescape=True))
     if "since" in args:

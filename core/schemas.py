@@ -178,7 +178,9 @@ class ComplaintListArgsSchema(Schema):
     status = fields.String(metadata={"description": "one status or several, comma-separated"})
     agency = fields.String()
     category = fields.String()
-    district = fields.String(metadata={"description": "the district (area) code routing found"})
+    district = fields.String(
+        metadata={"description": "district (area) codes routing found, comma-separated"}
+    )
     q = fields.String(
         validate=validate.Length(min=1, max=100),
         metadata={"description": "words the description contains (case-insensitive)"},
@@ -199,6 +201,10 @@ class ComplaintListArgsSchema(Schema):
             if unknown or not statuses:
                 raise ValidationError(f"Unknown status; one of {', '.join(STATUSES)}.", "status")
             data["status"] = statuses
+        if "district" in data:
+            data["district"] = [
+                item.strip() for item in data["district"].split(",") if item.strip()
+            ]
 
 
 def parse_bbox(raw: str) -> tuple[float, float, float, float]:

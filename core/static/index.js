@@ -16,6 +16,10 @@ const feed = document.getElementById("feed");
 const feedError = document.getElementById("feed-error");
 const feedEmpty = document.getElementById("feed-empty");
 const moreButton = document.getElementById("feed-more");
+const filtersForm = document.getElementById("feed-filters");
+const categorySelect = document.getElementById("filter-category");
+const statusSelect = document.getElementById("filter-status");
+const districtSelect = document.getElementById("filter-district");
 
 const map = makeMap("map");
 const cluster = L.markerClusterGroup({
@@ -87,8 +91,54 @@ function show(complaint) {
   feedEmpty.hidden = true;
 }
 
+// --- filters: what the feed and the map show; live arrivals are held to them too ------------
+
+let areaCodes = ""; // the chosen area and every area inside it, comma-separated
+
+function filters() {
+  return { category: categorySelect.value, status: statusSelect.value, district: areaCodes };
+}
+
+function matches(complaint) {
+  const chosen = filters();
+  if (chosen.category && complaint.category !== chosen.category) return false;
+  if (chosen.status && !chosen.status.split(",").includes(complaint.status)) return false;
+  const district = complaint.routing && complaint.routing.district;
+  return !chosen.district || chosen.district.split(",").includes(district);
+}
+
+function clear() {
+  for (const { item, marker } of shown.values()) {
+    item.remove();
+    cluster.removeLayer(marker);
+  }
+  shown.clear();
+}
+
+async function fillFilters() {
+  const categories = await api("/api/v1/categories").catch(() => []);
+  for (const category of categories) {
+    categorySelect.append(el("option", { value: category.code }, categoryText({ category: category.code, category_name: { id: category.name_id, en: category.name_en } })));
+  }
+  // Areas come from the routing plugin; without it there is no area filter.
+  const areas = await api("/api/v1/routing/districts?level=city").catch(() => []);
+  for (const area of areas) districtSelect.append(el("option", { value: area.code }, area.name));
+  document.getElementById("filter-district-field").hidden = areas.length === 0;
+}
+
+filtersForm.addEventListener("change", async () => {
+  const area = districtSelect.value;
+  areaCodes = area
+    ? (await api(`/api/v1/routing/districts?within=${encodeURIComponent(area)}`)).map((each) => each.code).join(",")
+    : "";
+  clear();
+  loadPage(null);
+});
+filtersForm.addEventListener("submit", (event) => event.preventDefault());
+
 async function loadPage(cursor) {
   const query = new URLSearchParams({ limit: "100" });
+  for (const [name, value] of Object.entries(filters())) if (value) query.set(name, value);
   if (cursor) query.set("cursor", cursor);
   try {
     const page = await api(`/api/v1/complaints?${query}`);
@@ -110,9 +160,18 @@ const socket = connectLive((first) => {
   if (!first) loadPage(null);
 });
 for (const event of ["complaint.created", "complaint.updated", "complaint.forwarded"]) {
-  socket.on(event, show);
+  socket.on(event, (complaint) => {
+    if (matches(complaint)) show(complaint);
+    else if (shown.has(complaint.id)) {
+      const { item, marker } = shown.get(complaint.id);
+      item.remove();
+      cluster.removeLayer(marker);
+      shown.delete(complaint.id);
+    }
+  });
 }
 
+fillFilters();
 loadPage(null).then((items) => {
   if (items.length) {
     map.fitBounds(L.latLngBounds(items.map((each) => [each.lat, each.lon])), { maxZoom: 15, padding: [20, 20] });

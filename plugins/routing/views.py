@@ -111,24 +111,35 @@ def explain(request: dict[str, Any]) -> dict[str, Any]:
 
 class DistrictListArgsSchema(Schema):
     level = fields.String(validate=validate.OneOf(("city", "district", "subdistrict")))
+    within = fields.String(metadata={"description": "this area and every area inside it"})
 
 
 @api.get("/districts")
 @api.arguments(DistrictListArgsSchema, location="query", as_kwargs=True)
 @api.doc(security=[{}, {"bearer": []}])
-def districts(level: str | None = None) -> Response:
+def districts(level: str | None = None, within: str | None = None) -> Response:
     """The city's areas (code, name, level, parent), by name: the complaint lists' ``district``
-    filter takes these codes. Outlines are not sent."""
-    query = select(District.code, District.name, District.level, District.parent_code)
-    if level:
-        query = query.where(District.level == level)
-    rows = db.session().execute(query.order_by(District.name, District.code))
-    return jsonify(
-        [
-            {"code": row.code, "name": row.name, "level": row.level, "parent": row.parent_code}
-            for row in rows
-        ]
+    filter takes these codes (``within`` gives an area with all its own). No outlines."""
+    rows = db.session().execute(
+        select(District.code, District.name, District.level, District.parent_code).order_by(
+            District.name, District.code
+        )
     )
+    areas = [
+        {"code": row.code, "name": row.name, "level": row.level, "parent": row.parent_code}
+        for row in rows
+    ]
+    if within is not None:
+        inside = {within}
+        grew = True
+        while grew:
+            found = {area["code"] for area in areas if area["parent"] in inside}
+            grew = not found <= inside
+            inside |= found
+        areas = [area for area in areas if area["code"] in inside]
+    if level:
+        areas = [area for area in areas if area["level"] == level]
+    return jsonify(areas)
 
 
 # --- accountability --------------------------------------------------------------------------

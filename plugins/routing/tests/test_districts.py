@@ -521,3 +521,7 @@ def test_the_areas_are_listed_for_the_lists_district_filter(app, client):
     listed = client.get(f"/api/v1/complaints?district={district}").json["items"]
     assert [item["id"] for item in listed] == [created["id"]]
     assert client.get("/api/v1/complaints?district=jkt-utara").json["items"] == []
+    pusat = [area["code"] for area in client.get("/api/v1/routing/districts?within=jkt-pusat").json]
+    assert "jkt-pusat" in pusat and district in pusat and "jkt-utara" not in pusat
+    both = client.get("/api/v1/complaints", query_string={"district": ",".join(pusat)}).json
+    assert [item["id"] for item in both["items"]] == [created["id"]]
