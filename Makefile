@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WEB_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache
+
+# After changing user-facing text: extract it, merge it into the Indonesian catalogue (translate
+# the new entries in core/translations/id/LC_MESSAGES/messages.po), compile.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k t -o core/translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l id --no-location
+	$(BIN)/pybabel compile -d core/translations -l id

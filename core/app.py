@@ -12,7 +12,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import api, errors, live, web
+from core import api, errors, i18n, live, web
 from core.auth import current_actor
 from core.catalog import build_catalog
 from core.config import load_settings
@@ -54,6 +54,7 @@ def create_app(
     api.init_app(app, hooks.register_blueprints())
     errors.init_app(app)
     app.register_blueprint(media_blueprint)
+    i18n.init_app(app, hooks.register_translations())
     web.init_app(app)
     _init_rate_limits(app, settings)
     live.init_app(app)

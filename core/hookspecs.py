@@ -170,6 +170,25 @@ def register_migrations() -> list[str]:
 
 
 @hookspec
+def register_translations() -> list[str]:
+    """Contribute the folders of the plugin's translation catalogues (Flask-Babel).
+
+    A folder holds ``<language>/LC_MESSAGES/messages.mo`` (compiled from
+    ``messages.po``); its translations join core's, so the plugin's templates
+    translate with ``_()`` and its scripts with ``t()`` from ``core/static/common.js``.
+    Core ships Indonesian (``id``); English is the language of the sources.
+
+    Returns: a list of absolute folder paths.
+
+    Example::
+
+        @hookimpl
+        def register_translations():
+            return [str(Path(__file__).parent / "translations")]
+    """
+
+
+@hookspec
 def load_demo(session: Session) -> None:
     """Add the plugin's part of the demo city (``smartcity demo``) to an empty database.
 

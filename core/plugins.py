@@ -105,6 +105,9 @@ class Hooks:
     def register_migrations(self) -> list[str]:
         return self._collect("register_migrations")
 
+    def register_translations(self) -> list[str]:
+        return self._collect("register_translations")
+
     def register_live_events(self, reserved: Iterable[str] = ()) -> dict[str, Any]:
         """Every plugin's Socket.IO event handlers by event name; a name taken twice (or one
         of ``reserved``, core's own) is a start-up error."""

@@ -174,6 +174,8 @@ def app(
         "instance_path": str(tmp_path / "instance"),
         "database_url": database_url,
         "message_queue_channel": f"smartcity-test-{uuid.uuid4().hex}",
+        # The tests read English pages unless a test asks for another language.
+        "default_locale": "en",
         **app_settings,
     }
     app = prepared_app(settings, app_plugins)

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from core import auth, db
 from core.auth import current_actor
+from core.i18n import LANGUAGES, current_language, script_messages
 from core.plugins import hooks
 
 blueprint = Blueprint("web", __name__)
@@ -62,7 +63,9 @@ def _page_context() -> dict[str, Any]:
         "actor": actor,
         "api_token": session.get(auth.SESSION_TOKEN_KEY) if not actor.is_anonymous else None,
         "csrf_token": _csrf_token(),
-        "page_settings": {"map": map_settings()},
+        "page_settings": {"map": map_settings(), "messages": script_messages()},
+        "language": current_language(),
+        "languages": LANGUAGES,
         "plugin_nav_links": [
             link for link in hooks().register_nav_links() if link.shown_to(actor.role)
         ],

@@ -4,6 +4,14 @@
 const tokenMeta = document.querySelector('meta[name="api-token"]');
 export const apiToken = tokenMeta ? tokenMeta.content : null;
 export const pageSettings = JSON.parse(document.getElementById("page-settings").textContent);
+const MESSAGES = pageSettings.messages || {};
+
+// The page's language: t("Could not load {what}", { what }) looks the English text up in the
+// translations the server handed over, then fills in the {names}.
+export function t(text, values = {}) {
+  const translated = MESSAGES[text] || text;
+  return translated.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+}
 
 // --- the API ---------------------------------------------------------------------------------
 
@@ -29,7 +37,7 @@ export async function api(path, { method = "GET", json, body, headers = {} } = {
   try {
     response = await fetch(path, { method, body, headers: sent, credentials: "same-origin" });
   } catch {
-    throw new ApiProblem(0, "network", "Could not reach the server. Check your connection and try again.");
+    throw new ApiProblem(0, "network", t("Could not reach the server. Check your connection and try again."));
   }
   const data = await response.json().catch(() => null);
   if (!response.ok) {
@@ -37,7 +45,7 @@ export async function api(path, { method = "GET", json, body, headers = {} } = {
     throw new ApiProblem(
       response.status,
       error.code || `http_${response.status}`,
-      error.message || `The server answered ${response.status}.`,
+      error.message || t("The server answered {status}.", { status: response.status }),
       error.fields || null,
     );
   }
@@ -122,7 +130,16 @@ export function statusClass(status) {
 }
 
 export function statusText(status) {
-  return String(status).replaceAll("_", " ");
+  const names = {
+    open: t("open"),
+    acknowledged: t("acknowledged"),
+    in_progress: t("in progress"),
+    waiting: t("waiting"),
+    resolved: t("resolved"),
+    closed: t("closed"),
+    rejected: t("rejected"),
+  };
+  return names[status] || String(status).replaceAll("_", " ");
 }
 
 export function statusBadge(status) {
@@ -148,41 +165,41 @@ export function summaryNodes(complaint) {
 function eventText(event, agencies) {
   switch (event.kind) {
     case "created":
-      return event.to_agency ? `Reported, routed to ${agencyName(agencies, event.to_agency)}` : "Reported";
+      return event.to_agency ? t("Reported, routed to {agency}", { agency: agencyName(agencies, event.to_agency) }) : t("Reported");
     case "status":
-      return `Status: ${statusText(event.from_status || "?")} → ${statusText(event.to_status || "?")}`;
+      return t("Status: {from} → {to}", { from: statusText(event.from_status || "?"), to: statusText(event.to_status || "?") });
     case "forwarded":
-      return `Forwarded from ${agencyName(agencies, event.from_agency)} to ${agencyName(agencies, event.to_agency)}${event.to_unit ? `, ${event.to_unit}` : ""}`;
+      return t("Forwarded from {from} to {to}", { from: agencyName(agencies, event.from_agency), to: agencyName(agencies, event.to_agency) }) + (event.to_unit ? `, ${event.to_unit}` : "");
     case "disposed":
-      return `Handed to unit ${event.to_unit || "(the agency as a whole)"}`;
+      return t("Handed to unit {unit}", { unit: event.to_unit || t("(the agency as a whole)") });
     case "relocated":
-      return "Location corrected";
+      return t("Location corrected");
     case "merged":
-      return "Merged";
+      return t("Merged");
     case "rated":
-      return event.to_status ? "Rated, reopened" : "Rated";
+      return event.to_status ? t("Rated, reopened") : t("Rated");
     case "photo":
-      return "After-photo attached";
+      return t("After-photo attached");
     case "sla_breached":
-      return "Deadline missed";
+      return t("Deadline missed");
     case "escalated":
-      return "Escalated";
+      return t("Escalated");
     case "note":
-      return "Note";
+      return t("Note");
     case "camera_snapshot":
-      return "Camera frame kept as evidence";
+      return t("Camera frame kept as evidence");
     case "dispatch_offered":
-      return "Offered to a field officer";
+      return t("Offered to a field officer");
     case "dispatch_declined":
-      return "The officer declined";
+      return t("The officer declined");
     case "dispatch_expired":
-      return "The officer did not answer";
+      return t("The officer did not answer");
     case "dispatch_unanswered":
-      return "No field officer took it";
+      return t("No field officer took it");
     case "dispatch_accepted":
-      return "A field officer is on the way";
+      return t("A field officer is on the way");
     case "dispatch_on_site":
-      return "The field officer is on site";
+      return t("The field officer is on site");
     default:
       return statusText(event.kind);
   }
@@ -206,11 +223,14 @@ export function historyList(history, agencies) {
   );
 }
 
-const PRIVACY_TEXT = {
-  public: "everyone",
-  anonymous: "everyone; the reporter is not kept",
-  confidential: "the agency only",
-};
+function privacyText(privacy) {
+  const texts = {
+    public: t("everyone"),
+    anonymous: t("everyone; the reporter is not kept"),
+    confidential: t("the agency only"),
+  };
+  return texts[privacy] || privacy || "—";
+}
 
 function unitName(agencies, agencyCode, unitCode) {
   const agency = agencies.get(agencyCode);
@@ -220,38 +240,41 @@ function unitName(agencies, agencyCode, unitCode) {
 
 function deadlineText(sla) {
   if (!sla || !sla.expected_at) return "—";
-  const paused = sla.paused ? " (clock stopped while waiting)" : "";
-  const overdue = sla.overdue ? ` — overdue (${sla.overdue})` : "";
+  const paused = sla.paused ? ` (${t("clock stopped while waiting")})` : "";
+  const overdue = sla.overdue ? ` — ${t("overdue ({deadline})", { deadline: sla.overdue })}` : "";
   return `${formatTime(sla.expected_at)}${paused}${overdue}`;
 }
 
-const PHOTO_KINDS = { photo: "Photo", before: "Before-photo", after: "After-photo", camera: "Camera frame" };
+function photoKind(kind) {
+  const kinds = { photo: t("Photo"), before: t("Before-photo"), after: t("After-photo"), camera: t("Camera frame") };
+  return kinds[kind] || kinds.photo;
+}
 
 // Everything about one complaint, for its page and for the console's detail pane.
 export function complaintNodes(complaint, agencies, headingTag = "h1") {
   const routing = complaint.routing || {};
   const reporter = complaint.reporter;
   const facts = [
-    ["Status", statusBadge(complaint.status)],
-    ["Agency", agencyName(agencies, complaint.agency) + (complaint.unit ? ` · ${unitName(agencies, complaint.agency, complaint.unit)}` : "")],
-    ["Why this agency", el("span", { className: "routing-reason" }, routing.reason || "")],
-    ["Reported", formatTime(complaint.created_at)],
-    ["Expected by", deadlineText(complaint.sla)],
-    ["Visible to", PRIVACY_TEXT[complaint.privacy] || complaint.privacy || "—"],
-    ["Address", complaint.address || "—"],
-    ["Location", `${Number(complaint.lat).toFixed(5)}, ${Number(complaint.lon).toFixed(5)}`],
+    ["Status", t("Status"), statusBadge(complaint.status)],
+    ["Agency", t("Agency"), agencyName(agencies, complaint.agency) + (complaint.unit ? ` · ${unitName(agencies, complaint.agency, complaint.unit)}` : "")],
+    ["Why this agency", t("Why this agency"), el("span", { className: "routing-reason" }, routing.reason || "")],
+    ["Reported", t("Reported"), formatTime(complaint.created_at)],
+    ["Expected by", t("Expected by"), deadlineText(complaint.sla)],
+    ["Visible to", t("Visible to"), privacyText(complaint.privacy)],
+    ["Address", t("Address"), complaint.address || "—"],
+    ["Location", t("Location"), `${Number(complaint.lat).toFixed(5)}, ${Number(complaint.lon).toFixed(5)}`],
   ];
   if (complaint.involved && complaint.involved.length) {
-    facts.splice(2, 0, ["Working with", complaint.involved.map((code) => agencyName(agencies, code)).join(", ")]);
+    facts.splice(2, 0, ["Working with", t("Working with"), complaint.involved.map((code) => agencyName(agencies, code)).join(", ")]);
   }
   if (complaint.merged_into) {
-    facts.push(["Same problem as", el("a", { href: `/complaints/${complaint.merged_into}` }, `#${complaint.merged_into}`)]);
+    facts.push(["Same problem as", t("Same problem as"), el("a", { href: `/complaints/${complaint.merged_into}` }, `#${complaint.merged_into}`)]);
   }
-  if (complaint.rating) facts.push(["Rating", `${complaint.rating} / 5`]);
+  if (complaint.rating) facts.push(["Rating", t("Rating"), `${complaint.rating} / 5`]);
   if (reporter) {
     const account = reporter.user_id ? `account #${reporter.user_id}` : "";
     const contact = [reporter.name, reporter.email, reporter.phone, account].filter(Boolean).join(" · ");
-    facts.push(["Reporter", contact || "anonymous, no contact given"]);
+    facts.push(["Reporter", t("Reporter"), contact || t("anonymous, no contact given")]);
   }
   const photos = complaint.photos || [];
   return [
@@ -259,13 +282,13 @@ export function complaintNodes(complaint, agencies, headingTag = "h1") {
     el(
       "dl",
       {},
-      facts.map(([term, value]) => [el("dt", {}, term), el("dd", { dataset: { fact: term } }, value)]),
+      facts.map(([term, label, value]) => [el("dt", {}, label), el("dd", { dataset: { fact: term } }, value)]),
     ),
-    el("h2", {}, "Description"),
+    el("h2", {}, t("Description")),
     el("p", { className: "description" }, complaint.description),
     photos.length
       ? [
-          el("h2", {}, "Photos"),
+          el("h2", {}, t("Photos")),
           el(
             "ul",
             { className: "photos" },
@@ -278,7 +301,7 @@ export function complaintNodes(complaint, agencies, headingTag = "h1") {
                   { href: safeUrl(photo.url), target: "_blank", rel: "noopener" },
                   el("img", {
                     src: safeUrl(photo.thumbnail_url),
-                    alt: `${PHOTO_KINDS[photo.kind] || "Photo"} ${index + 1} of report #${complaint.id}`,
+                    alt: t("{kind} {number} of report #{id}", { kind: photoKind(photo.kind), number: index + 1, id: complaint.id }),
                     loading: "lazy",
                     width: 120,
                     height: 120,
@@ -290,7 +313,7 @@ export function complaintNodes(complaint, agencies, headingTag = "h1") {
         ]
       : null,
     camerasNearby(complaint),
-    complaint.history ? [el("h2", {}, "History"), historyList(complaint.history, agencies)] : null,
+    complaint.history ? [el("h2", {}, t("History")), historyList(complaint.history, agencies)] : null,
   ];
 }
 
@@ -299,7 +322,7 @@ function camerasNearby(complaint) {
   const cameras = (complaint.extra && complaint.extra.cctv && complaint.extra.cctv.cameras) || [];
   if (!cameras.length) return null;
   return [
-    el("h2", {}, "Cameras nearby"),
+    el("h2", {}, t("Cameras nearby")),
     el(
       "ul",
       { className: "cameras-nearby" },
@@ -310,7 +333,7 @@ function camerasNearby(complaint) {
           camera.snapshot
             ? el("img", {
                 src: safeUrl(camera.snapshot),
-                alt: `Latest frame of camera ${camera.name}`,
+                alt: t("Latest frame of camera {name}", { name: camera.name }),
                 loading: "lazy",
                 width: 160,
                 height: 120,
@@ -321,7 +344,7 @@ function camerasNearby(complaint) {
           el(
             "span",
             { className: "meta" },
-            `${Math.round(camera.distance_m)} m${camera.covers ? ", looks at this spot" : ""} · ${statusText(camera.status)}`,
+            `${Math.round(camera.distance_m)} m${camera.covers ? `, ${t("looks at this spot")}` : ""} · ${statusText(camera.status)}`,
           ),
         ),
       ),
@@ -345,12 +368,12 @@ export function connectLive(onConnect = () => {}) {
   const socket = io({ auth: apiToken ? { token: apiToken } : {} });
   let first = true;
   socket.on("connect", () => {
-    show("Live", "live");
+    show(t("Live"), "live");
     onConnect(first);
     first = false;
   });
-  socket.on("disconnect", () => show("Offline, reconnecting…", "offline"));
-  socket.on("connect_error", () => show("Offline, reconnecting…", "offline"));
+  socket.on("disconnect", () => show(t("Offline, reconnecting…"), "offline"));
+  socket.on("connect_error", () => show(t("Offline, reconnecting…"), "offline"));
   return socket;
 }
 

@@ -10,6 +10,7 @@ import {
   statusClass,
   statusIcon,
   summaryNodes,
+  t,
 } from "./common.js";
 
 const feed = document.getElementById("feed");
@@ -149,7 +150,7 @@ async function loadPage(cursor) {
     showAlert(feedError, "");
     return page.items;
   } catch (problem) {
-    showAlert(feedError, `Could not load reports: ${problem.message}`);
+    showAlert(feedError, t("Could not load reports: {problem}", { problem: problem.message }));
     return [];
   }
 }
