@@ -1,15 +1,19 @@
-// The agency's live console: its reports, new ones on top the instant they arrive, and the actions.
+// The agency's live console: its reports, new ones on top the instant they arrive, filters, a
+// map with the field officers, keyboard shortcuts, and the actions.
 import {
   agencyName,
   api,
+  categoryText,
   complaintNodes,
   connectLive,
   el,
   formatTime,
   loadAgencies,
   showAlert,
+  statusText,
   summaryNodes,
 } from "./common.js";
+import { OfficerLayer, QueueMap } from "./console-map.js";
 
 const STATUS_ACTIONS = [
   ["acknowledged", "Acknowledge", "Acknowledged.", null],
@@ -26,17 +30,164 @@ const seesEverything = root.dataset.role === "admin" || !myAgency;
 const queue = document.getElementById("queue");
 const queueError = document.getElementById("queue-error");
 const queueEmpty = document.getElementById("queue-empty");
+const queueNoMatch = document.getElementById("queue-no-match");
 const moreButton = document.getElementById("queue-more");
 const unseenCount = document.getElementById("unseen-count");
+const unseenHidden = document.getElementById("unseen-hidden");
+const unseenHiddenText = document.getElementById("unseen-hidden-text");
+const consoleStatus = document.getElementById("console-status");
+const filterForm = document.getElementById("queue-filters");
+const filterStatus = document.getElementById("filter-status");
+const filterCategory = document.getElementById("filter-category");
+const filterArea = document.getElementById("filter-area");
+const filterText = document.getElementById("filter-text");
 const detail = document.getElementById("detail");
+const mapPane = document.getElementById("map-pane");
 const baseTitle = document.title;
 
 const entries = new Map(); // complaint id -> {complaint, item}
 const unseen = new Set();
 let selectedId = null;
 let nextCursor = null;
+let pageRequest = 0; // only the answer to the latest page request counts
 let agencies = new Map();
 let panel = null; // the detail pane's parts while a report is selected
+
+const narrowScreen = () => window.matchMedia("(max-width: 799px)").matches;
+
+function say(message) {
+  consoleStatus.textContent = message;
+}
+
+// --- filters ---------------------------------------------------------------------------------
+
+// The list API applies them (status, category, area, words of the description); the same test
+// here holds live arrivals and the reports already loaded to them. Every known report is kept,
+// those not matching hidden, so that clearing a filter brings them back at once.
+let areaCodes = []; // the chosen area and every area inside it
+let searchTimer = null;
+
+function filters() {
+  return {
+    statuses: filterStatus.value ? filterStatus.value.split(",") : [],
+    category: filterCategory.value,
+    areas: areaCodes,
+    words: filterText.value.toLowerCase().split(/\s+/).filter(Boolean),
+  };
+}
+
+function matches(complaint, { statuses, category, areas, words } = filters()) {
+  if (statuses.length && !statuses.includes(complaint.status)) return false;
+  if (category && complaint.category !== category) return false;
+  if (areas.length && !areas.includes(complaint.routing && complaint.routing.district)) return false;
+  const description = (complaint.description || "").toLowerCase();
+  return words.every((word) => description.includes(word));
+}
+
+// The selected report stays in view even when it no longer matches (it was just acknowledged).
+function shown(complaint, chosen = filters()) {
+  return complaint.id === selectedId || matches(complaint, chosen);
+}
+
+function showEntry(complaint, item, chosen = filters()) {
+  const visible = shown(complaint, chosen);
+  item.hidden = !visible;
+  queueMap.show(complaint, visible);
+}
+
+function applyFilters() {
+  const chosen = filters();
+  for (const { complaint, item } of entries.values()) showEntry(complaint, item, chosen);
+  updateQueueState();
+}
+
+function listQuery() {
+  const query = new URLSearchParams({ limit: "50" });
+  const words = filterText.value.trim();
+  if (filterStatus.value) query.set("status", filterStatus.value);
+  if (filterCategory.value) query.set("category", filterCategory.value);
+  if (areaCodes.length) query.set("district", areaCodes.join(","));
+  if (words) query.set("q", words);
+  return query;
+}
+
+// Hide at once what does not match now, then ask the API for the older ones that do.
+function filtersChanged() {
+  clearTimeout(searchTimer);
+  applyFilters();
+  nextCursor = null;
+  loadPage(null);
+}
+
+// Each letter narrows what is loaded at once; the API is asked when the typing pauses.
+function searchChanged() {
+  applyFilters();
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(filtersChanged, 300);
+}
+
+async function areaChanged() {
+  const area = filterArea.value;
+  try {
+    areaCodes = area
+      ? (await api(`/api/v1/routing/districts?within=${encodeURIComponent(area)}`)).map((each) => each.code)
+      : [];
+  } catch (problem) {
+    showAlert(queueError, `Could not load the area: ${problemText(problem)}`);
+    return;
+  }
+  if (filterArea.value === area) filtersChanged();
+}
+
+function clearFilters() {
+  filterStatus.value = "";
+  filterCategory.value = "";
+  filterArea.value = "";
+  filterText.value = "";
+  areaCodes = [];
+  filtersChanged();
+}
+
+function categoryOptionText(category) {
+  if (category.name_id && category.name_en && category.name_id !== category.name_en) {
+    return `${category.name_id} · ${category.name_en}`;
+  }
+  return category.name_id || category.name_en || category.code;
+}
+
+// Staff choose among their agency's own categories; an admin among all.
+async function loadCategories() {
+  let categories = [];
+  try {
+    categories = await api("/api/v1/categories");
+  } catch {
+    return; // the filter keeps "All categories"
+  }
+  const ours = categories.filter((category) => seesEverything || category.agency === myAgency);
+  ours.sort((a, b) => categoryOptionText(a).localeCompare(categoryOptionText(b)));
+  filterCategory.append(...ours.map((category) => el("option", { value: category.code }, categoryOptionText(category))));
+}
+
+// Areas come from the routing plugin; without it, or without areas, there is no area filter.
+async function loadAreas() {
+  const areas = await api("/api/v1/routing/districts?level=city").catch(() => []);
+  filterArea.append(...areas.map((area) => el("option", { value: area.code }, area.name)));
+  document.getElementById("filter-area-field").hidden = areas.length === 0;
+}
+
+filterStatus.addEventListener("change", filtersChanged);
+filterCategory.addEventListener("change", filtersChanged);
+filterArea.addEventListener("change", areaChanged);
+filterText.addEventListener("input", searchChanged);
+filterForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  filtersChanged(); // Enter in the search field: ask now
+});
+filterForm.addEventListener("reset", (event) => {
+  event.preventDefault();
+  clearFilters();
+});
+document.getElementById("unseen-hidden-show").addEventListener("click", clearFilters);
 
 // --- the queue -------------------------------------------------------------------------------
 
@@ -47,9 +198,21 @@ function problemText(problem) {
   return [problem.message, ...fields].join(" ");
 }
 
+// New reports count as unseen whether or not they match the filters: the title tells of every
+// arrival, and a line under the filters says how many are hidden by them.
 function updateUnseen() {
   unseenCount.textContent = String(unseen.size);
   document.title = unseen.size ? `(${unseen.size}) ${baseTitle}` : baseTitle;
+  const hidden = Array.from(unseen).filter((id) => entries.has(id) && entries.get(id).item.hidden).length;
+  unseenHidden.hidden = hidden === 0;
+  unseenHiddenText.textContent = `${hidden} new report${hidden === 1 ? " does" : "s do"} not match the filters.`;
+}
+
+function updateQueueState() {
+  const visible = Array.from(entries.values()).filter(({ item }) => !item.hidden).length;
+  queueEmpty.hidden = entries.size > 0;
+  queueNoMatch.hidden = entries.size === 0 || visible > 0;
+  updateUnseen();
 }
 
 function stillOurs(complaint) {
@@ -79,30 +242,52 @@ function markItem(item, complaint) {
 }
 
 // Add a report to the queue (newest first) or refresh it in place; `arrived` marks it unseen.
+// True when it is a new arrival.
 function upsert(complaint, arrived = false) {
   const known = entries.get(complaint.id);
-  if (!known && arrived) unseen.add(complaint.id);
+  const isNew = !known && arrived;
+  if (isNew) unseen.add(complaint.id);
   const item = queueItem(complaint);
   if (known) {
+    const hadFocus = known.item.contains(document.activeElement);
     known.item.replaceWith(item);
+    if (hadFocus) item.firstElementChild.focus({ preventScroll: true });
   } else {
     const older = Array.from(queue.children).find((node) => Number(node.dataset.id) < complaint.id);
     queue.insertBefore(item, older || null);
   }
   entries.set(complaint.id, { complaint, item });
-  queueEmpty.hidden = entries.size > 0;
-  updateUnseen();
+  showEntry(complaint, item);
+  updateQueueState();
+  return isNew;
 }
 
-async function loadPage(cursor, markNewerThan = Infinity) {
-  const query = new URLSearchParams({ limit: "50" });
+// A page of the list with the filters; `cursor` continues the last one.
+async function loadPage(cursor) {
+  const request = ++pageRequest;
+  const query = listQuery();
   if (cursor) query.set("cursor", cursor);
   try {
     const page = await api(`/api/v1/complaints?${query}`);
-    for (const complaint of page.items) upsert(complaint, complaint.id > markNewerThan);
+    if (request !== pageRequest) return;
+    for (const complaint of page.items) upsert(complaint);
     nextCursor = page.next_cursor;
     moreButton.hidden = !nextCursor;
-    queueEmpty.hidden = entries.size > 0;
+    updateQueueState();
+    showAlert(queueError, "");
+  } catch (problem) {
+    if (request === pageRequest) showAlert(queueError, `Could not load the reports: ${problemText(problem)}`);
+  }
+}
+
+// Back after a break: what arrived meanwhile, whatever the filters, is new to the person at the
+// console.
+async function catchUp() {
+  const newest = Math.max(0, ...entries.keys());
+  try {
+    const page = await api("/api/v1/complaints?limit=50");
+    const arrivals = page.items.filter((complaint) => upsert(complaint, complaint.id > newest));
+    announceArrivals(arrivals);
     showAlert(queueError, "");
   } catch (problem) {
     showAlert(queueError, `Could not load the reports: ${problemText(problem)}`);
@@ -110,6 +295,17 @@ async function loadPage(cursor, markNewerThan = Infinity) {
 }
 
 moreButton.addEventListener("click", () => loadPage(nextCursor));
+
+// --- the map ---------------------------------------------------------------------------------
+
+const queueMap = new QueueMap(document.getElementById("console-map"), (id) => select(id));
+const officers = new OfficerLayer(queueMap, {
+  legend: document.getElementById("officer-legend"),
+  count: document.getElementById("officer-count"),
+});
+mapPane.addEventListener("toggle", () => {
+  if (mapPane.open) queueMap.resize();
+});
 
 // --- the selected report ---------------------------------------------------------------------
 
@@ -119,15 +315,25 @@ function labelled(id, label, control) {
 
 function buildPanel() {
   const info = el("div", { className: "complaint", id: "detail-info", "aria-live": "polite" }, el("p", { className: "hint" }, "Loading…"));
-  const note = el("textarea", { id: "action-note", rows: 3, maxlength: 5000 });
+  const note = el("textarea", { id: "action-note", rows: 3, maxlength: 5000, "aria-keyshortcuts": "n" });
   const notePublic = el("input", { id: "action-note-public", type: "checkbox" });
   const error = el("p", { className: "alert alert-error", role: "alert", hidden: true });
   const done = el("p", { className: "alert alert-ok", role: "status", hidden: true });
   const statusButtons = STATUS_ACTIONS.map(([status, label, , style]) =>
-    el("button", { type: "button", className: style, dataset: { status }, onclick: () => changeStatus(status) }, label),
+    el(
+      "button",
+      {
+        type: "button",
+        className: style,
+        dataset: { status },
+        "aria-keyshortcuts": status === "acknowledged" ? "a" : null,
+        onclick: () => changeStatus(status),
+      },
+      label,
+    ),
   );
   const noteButton = el("button", { type: "button", onclick: addNote }, "Add note");
-  const forwardAgency = el("select", { id: "forward-agency", onchange: () => fillUnits() });
+  const forwardAgency = el("select", { id: "forward-agency", "aria-keyshortcuts": "f", onchange: () => fillUnits() });
   const forwardUnit = el("select", { id: "forward-unit" });
   const forwardReason = el("textarea", { id: "forward-reason", rows: 2, maxlength: 2000 });
   const forwardButton = el("button", { type: "button", onclick: forward }, "Hand on");
@@ -136,7 +342,7 @@ function buildPanel() {
   const mergeInto = el("input", { id: "merge-into", type: "number", min: 1, step: 1 });
   const mergeButton = el("button", { type: "button", onclick: merge }, "Merge");
   const dispatchState = el("p", { id: "dispatch-state", "aria-live": "polite" });
-  const dispatchButton = el("button", { type: "button", onclick: dispatchNearest }, "Send the nearest free officer");
+  const dispatchButton = el("button", { type: "button", "aria-keyshortcuts": "d", onclick: dispatchNearest }, "Send the nearest free officer");
   const dispatchSection = el("section", { hidden: true }, el("h2", {}, "Field officer"), dispatchState, dispatchButton);
   const duplicates = el("ul", { className: "feed" });
   const duplicatesSection = el("section", { hidden: true }, el("h2", {}, "Likely the same problem"), duplicates);
@@ -233,10 +439,16 @@ async function loadDetail(id) {
 async function select(id) {
   selectedId = id;
   unseen.delete(id);
-  for (const { complaint, item } of entries.values()) markItem(item, complaint);
-  updateUnseen();
+  const chosen = filters();
+  for (const { complaint, item } of entries.values()) {
+    markItem(item, complaint);
+    showEntry(complaint, item, chosen); // the one selected before may no longer match
+  }
+  updateQueueState();
+  queueMap.select(id);
   panel = buildPanel();
-  if (window.matchMedia("(max-width: 799px)").matches) detail.scrollIntoView({ block: "start" });
+  if (narrowScreen()) detail.scrollIntoView({ block: "start" });
+  else if (entries.has(id)) entries.get(id).item.scrollIntoView({ block: "nearest" });
   await loadDetail(id);
 }
 
@@ -387,16 +599,252 @@ async function keepFrame(cameraId) {
   await act(`/api/v1/cctv/complaints/${selectedId}/evidence`, "POST", { camera_id: cameraId }, `Frame of camera ${cameraId} kept on the report.`);
 }
 
+// --- telling of new reports: a beep, and a notification while the tab is hidden -----------
+
+const soundOn = document.getElementById("sound-on");
+const notifyButton = document.getElementById("notify-button");
+const notifyState = document.getElementById("notify-state");
+const SOUND_SETTING = "smartcity.console.beep";
+let audio = null;
+
+function readSetting(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // storage refused (private mode): the default stands
+  }
+}
+
+function keepSetting(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // as above
+  }
+}
+
+soundOn.checked = readSetting(SOUND_SETTING) !== "off";
+soundOn.addEventListener("change", () => keepSetting(SOUND_SETTING, soundOn.checked ? "on" : "off"));
+
+// Browsers start sound only after the person has used the page: the first click or key wakes it.
+function wakeAudio() {
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) return;
+  audio ??= new Context();
+  if (audio.state === "suspended") audio.resume().catch(() => {});
+}
+document.addEventListener("pointerdown", wakeAudio);
+document.addEventListener("keydown", wakeAudio);
+
+function beep() {
+  if (!soundOn.checked || !audio || audio.state !== "running") return;
+  const start = audio.currentTime;
+  const tone = audio.createOscillator();
+  const volume = audio.createGain();
+  tone.type = "sine";
+  tone.frequency.value = 880;
+  volume.gain.setValueAtTime(0.0001, start);
+  volume.gain.exponentialRampToValueAtTime(0.25, start + 0.02);
+  volume.gain.exponentialRampToValueAtTime(0.0001, start + 0.25);
+  tone.connect(volume).connect(audio.destination);
+  tone.start(start);
+  tone.stop(start + 0.3);
+}
+
+const canNotify = "Notification" in window;
+
+function showNotifyState() {
+  if (!canNotify) return;
+  const permission = Notification.permission;
+  notifyButton.hidden = permission !== "default";
+  notifyState.hidden = permission === "default";
+  notifyState.textContent =
+    permission === "granted"
+      ? "Notifications on while this tab is in the background."
+      : "Notifications are blocked for this site in the browser's settings.";
+}
+
+// Asked only when the person clicks: never on load.
+notifyButton.addEventListener("click", async () => {
+  await Notification.requestPermission();
+  showNotifyState();
+  if (notifyButton.hidden) say(notifyState.textContent);
+});
+showNotifyState();
+
+function notify(arrivals) {
+  if (!canNotify || Notification.permission !== "granted" || !document.hidden) return;
+  const [first] = arrivals;
+  const title = arrivals.length === 1 ? `New report #${first.id}` : `${arrivals.length} new reports`;
+  const notification = new Notification(title, {
+    body: `${categoryText(first)}: ${first.description}`.slice(0, 200),
+    tag: `smartcity-console-${first.id}`,
+  });
+  notification.onclick = () => {
+    window.focus();
+    select(first.id);
+    notification.close();
+  };
+}
+
+// Said once in the status line: the queue itself is not a live region, or every change of the
+// filters would read the whole list out.
+function announceArrivals(arrivals) {
+  if (!arrivals.length) return;
+  const [first] = arrivals;
+  const hidden = arrivals.some((complaint) => !matches(complaint)) ? ", not shown with these filters" : "";
+  say(
+    arrivals.length === 1
+      ? `New report #${first.id}: ${categoryText(first)}${hidden}.`
+      : `${arrivals.length} new reports${hidden}.`,
+  );
+  beep();
+  notify(arrivals);
+}
+
+// --- alerts for the agency's head: missed deadlines, dispatches nobody took ---------------
+
+const headAlerts = document.getElementById("head-alerts");
+const MAX_HEAD_ALERTS = 5;
+
+function reportName(complaint) {
+  return `report #${complaint.id} (${categoryText(complaint)})`;
+}
+
+const HEAD_ALERT_TEXT = {
+  "sla.breached": ({ deadline, due_at: due, escalation, complaint }) => {
+    if (deadline === "escalation") return `Escalated (${escalation}): ${reportName(complaint)}.`;
+    const by = due ? ` by ${formatTime(due)}` : "";
+    const verb = { acknowledge: "acknowledged", resolve: "resolved" }[deadline] || `${deadline}d`;
+    return `Deadline missed: ${reportName(complaint)} was not ${verb}${by}.`;
+  },
+  "dispatch.alert": ({ reason, refusals, complaint }) =>
+    reason === "refused"
+      ? `No officer takes ${reportName(complaint)}: ${refusals} refused.`
+      : `Nobody took ${reportName(complaint)}: no free officer left to ask (${refusals} refused or did not answer).`,
+};
+
+function showHeadAlert(event, message) {
+  const complaint = message && message.complaint;
+  if (!complaint) return;
+  const key = `${event}:${complaint.id}`;
+  const earlier = Array.from(headAlerts.children).find((node) => node.dataset.key === key);
+  const banner = el(
+    "div",
+    { className: "banner", dataset: { key, complaint: complaint.id, event } },
+    el("button", { type: "button", className: "banner-open", onclick: () => select(complaint.id) }, HEAD_ALERT_TEXT[event](message)),
+    el(
+      "button",
+      {
+        type: "button",
+        className: "banner-dismiss",
+        "aria-label": `Dismiss the alert about report #${complaint.id}`,
+        onclick: () => banner.remove(),
+      },
+      "Dismiss",
+    ),
+  );
+  if (earlier) earlier.remove();
+  headAlerts.prepend(banner);
+  while (headAlerts.children.length > MAX_HEAD_ALERTS) headAlerts.lastElementChild.remove();
+  beep();
+}
+
+// --- keyboard shortcuts ----------------------------------------------------------------------
+
+const shortcutsHelp = document.getElementById("shortcuts");
+const shortcutsToggle = document.getElementById("shortcuts-toggle");
+const NOT_TYPING = new Set(["checkbox", "radio", "button", "submit", "reset", "image", "color", "range"]);
+
+function toggleShortcuts(open = shortcutsHelp.hidden) {
+  shortcutsHelp.hidden = !open;
+  shortcutsToggle.setAttribute("aria-expanded", String(open));
+}
+shortcutsToggle.addEventListener("click", () => toggleShortcuts());
+
+function typingIn(target) {
+  if (!(target instanceof Element)) return false;
+  if (target.isContentEditable || ["TEXTAREA", "SELECT"].includes(target.tagName)) return true;
+  return target.tagName === "INPUT" && !NOT_TYPING.has(target.type);
+}
+
+// j/k: the next or previous report shown in the queue; focus follows for screen readers.
+function step(offset) {
+  const items = Array.from(queue.children).filter((item) => !item.hidden);
+  if (!items.length) {
+    say("No report in the queue.");
+    return;
+  }
+  const current = items.findIndex((item) => Number(item.dataset.id) === selectedId);
+  const target = current === -1 ? 0 : current + offset;
+  if (target < 0 || target >= items.length) {
+    say(target < 0 ? "This is the newest report." : "This is the last report loaded.");
+    return;
+  }
+  say("");
+  items[target].firstElementChild.focus({ preventScroll: narrowScreen() });
+  select(Number(items[target].dataset.id));
+}
+
+// The selected report's loaded actions, or null with a word to the person.
+function readyPanel() {
+  if (panel && !panel.actions.hidden) return panel;
+  say(selectedId === null ? "Select a report first: j or k." : "The report is still loading.");
+  return null;
+}
+
+function acknowledgeSelected() {
+  if (!readyPanel()) return;
+  const button = panel.statusButtons.find((each) => each.dataset.status === "acknowledged");
+  if (panel.status === "acknowledged") say(`Report #${selectedId} is already acknowledged.`);
+  else if (!button.disabled) button.click();
+}
+
+function dispatchSelected() {
+  if (!readyPanel()) return;
+  if (panel.dispatchSection.hidden) say("Field dispatch is not available for this report.");
+  else if (panel.dispatchBlocked) say("An officer is on it already, or the report is finished.");
+  else panel.dispatchButton.click();
+}
+
+const SHORTCUTS = {
+  j: () => step(1),
+  k: () => step(-1),
+  a: acknowledgeSelected,
+  n: () => readyPanel() && panel.note.focus(),
+  f: () => readyPanel() && panel.forwardAgency.focus(),
+  d: dispatchSelected,
+  "/": () => filterText.focus(),
+  "?": () => toggleShortcuts(),
+};
+
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+  if (typingIn(event.target)) return;
+  if (event.key === "Escape" && !shortcutsHelp.hidden) {
+    toggleShortcuts(false);
+    shortcutsToggle.focus();
+    return;
+  }
+  const shortcut = SHORTCUTS[event.key];
+  if (!shortcut) return;
+  event.preventDefault(); // no "n" typed into the note it focuses
+  shortcut();
+});
+document.getElementById("queue-next").addEventListener("click", () => step(1));
+document.getElementById("queue-previous").addEventListener("click", () => step(-1));
+
 // --- live ------------------------------------------------------------------------------------
 
 function heard(complaint, arrived) {
-  upsert(complaint, arrived);
+  if (upsert(complaint, arrived)) announceArrivals([complaint]);
   if (complaint.id === selectedId) loadDetail(complaint.id);
 }
 
 const socket = connectLive((first) => {
-  // Back after a break: what arrived meanwhile is new to the person at the console.
-  if (!first) loadPage(null, Math.max(0, ...entries.keys()));
+  if (first) return;
+  catchUp();
+  officers.load();
 });
 socket.on("complaint.created", (complaint) => heard(complaint, true));
 socket.on("complaint.updated", (complaint) => heard(complaint, false));
@@ -404,10 +852,18 @@ socket.on("complaint.forwarded", (complaint) => heard(complaint, stillOurs(compl
 for (const event of ["dispatch.updated", "dispatch.accepted"]) {
   socket.on(event, (assignment) => {
     if (assignment.complaint_id === selectedId) loadDetail(selectedId);
+    officers.reloadSoon(); // offers change officers' states without officer.updated
   });
 }
+socket.on("officer.position", (message) => officers.move(message));
+socket.on("officer.updated", (officer) => officers.place(officer));
+for (const event of ["sla.breached", "dispatch.alert"]) {
+  socket.on(event, (message) => showHeadAlert(event, message));
+}
 
-loadAgencies().then((known) => {
+Promise.all([loadAgencies(), loadCategories(), loadAreas()]).then(async ([known]) => {
   agencies = known;
-  return loadPage(null);
+  await loadPage(null);
+  queueMap.fit();
 });
+if (myAgency) officers.load();
