@@ -224,6 +224,36 @@ def test_hook_register_live_events(tmp_path, database_url):
         build(tmp_path, database_url, ("thief", Thief()))
 
 
+def test_hook_register_translations(tmp_path, database_url):
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    folder = tmp_path / "translations"
+    (folder / "id" / "LC_MESSAGES").mkdir(parents=True)
+    catalog = Catalog(locale="id")
+    catalog.add("Weather", "Cuaca")
+    with (folder / "id" / "LC_MESSAGES" / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+
+    class Weather:
+        @hookimpl
+        def register_translations(self):
+            return [str(folder)]
+
+        @hookimpl
+        def register_nav_links(self):
+            return [NavLink("Weather", "/weather")]
+
+    settings = {"instance_path": str(tmp_path / "instance"), "database_url": database_url}
+    app = prepared_app(settings, [*in_tree_plugins(), ("weather", Weather())])
+    client = app.test_client()
+    indonesian = client.get("/", headers={"Accept-Language": "id"}).get_data(as_text=True)
+    assert 'href="/weather">Cuaca</a>' in indonesian
+    assert ">Peta</a>" in indonesian  # core's own catalogue still applies
+    english = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/weather">Weather</a>' in english
+
+
 def test_hook_register_nav_links(client, register_plugin, make_account):
     class Reports:
         @hookimpl

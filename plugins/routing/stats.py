@@ -5,16 +5,17 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Row, Select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_
 
 from core import db
 from core.catalog import catalog
 from core.complaints import filtered_complaints
-from core.models import Complaint
+from core.models import OPEN_STATUSES, Complaint
 from core.types import Actor
 from plugins.routing.models import District
 
@@ -285,3 +286,166 @@ def _by_score(unit: UnitFigures) -> tuple[float, str]:
 
 def _by_size(unit: UnitFigures) -> tuple[int, str]:
     return (-unit.received, unit.name)
+
+
+# --- today and the last days, for one agency's head or the city --------------------------------
+
+TREND_DAYS = 14
+OVERDUE_SHOWN = 200
+
+# Published on the dashboard beside today's figures, like DEFINITIONS beside the ranking.
+TODAY_DEFINITIONS = {
+    "received": "complaints reported since midnight, the city's time",
+    "open": "complaints open, acknowledged, in progress or waiting now, whenever reported",
+    "acknowledged_within_sla": (
+        "acknowledgements given today at or before their deadline, out of those given today"
+        " and those whose deadline passed today without one (rejected complaints aside)"
+    ),
+    "resolved": "complaints resolved since midnight that are still resolved or closed",
+    "overdue": (
+        "open complaints past their resolution deadline, or past their acknowledgement"
+        " deadline unacknowledged; not while waiting (the clock is stopped)"
+    ),
+}
+
+
+def start_of_day(moment: datetime, timezone: ZoneInfo) -> datetime:
+    """Midnight, in the city's time, of the day ``moment`` falls on there."""
+    return datetime.combine(moment.astimezone(timezone).date(), time.min, tzinfo=timezone)
+
+
+def overdue_now(now: datetime) -> ColumnElement[bool]:
+    """Open, its clock running, and a deadline passed: resolution, or unmet acknowledgement."""
+    return and_(
+        Complaint.status.in_(OPEN_STATUSES),
+        Complaint.sla_paused_at.is_(None),
+        or_(
+            Complaint.expected_at <= now,
+            and_(Complaint.acknowledged_at.is_(None), Complaint.acknowledge_due_at <= now),
+        ),
+    )
+
+
+def todays_figures(
+    actor: Actor, filters: dict[str, str], now: datetime, timezone: ZoneInfo
+) -> dict[str, Any]:
+    """Today so far (``TODAY_DEFINITIONS``) over the complaints ``actor`` may see, one query."""
+    since = start_of_day(now, timezone)
+
+    def today(column: Any) -> ColumnElement[bool]:
+        return and_(column >= since, column <= now)
+
+    answerable = and_(Complaint.status != "rejected", Complaint.acknowledge_due_at.is_not(None))
+    acknowledged = and_(answerable, today(Complaint.acknowledged_at))
+    conditions = {
+        "received": today(Complaint.created_at),
+        "open": Complaint.status.in_(OPEN_STATUSES),
+        "acknowledged_within_sla": and_(
+            acknowledged, Complaint.acknowledged_at <= Complaint.acknowledge_due_at
+        ),
+        "acknowledge_due": or_(
+            acknowledged,
+            and_(
+                answerable,
+                Complaint.acknowledged_at.is_(None),
+                today(Complaint.acknowledge_due_at),
+            ),
+        ),
+        "resolved": and_(Complaint.status.in_(RESOLVED_STATUSES), today(Complaint.resolved_at)),
+        "overdue": overdue_now(now),
+    }
+    counts = [
+        func.count(case((condition, 1))).label(name) for name, condition in conditions.items()
+    ]
+    row = db.session().execute(filtered_complaints(actor, filters).with_only_columns(*counts)).one()
+    figures: dict[str, Any] = dict(row._mapping)
+    figures["acknowledged_within_sla_rate"] = _share(
+        figures["acknowledged_within_sla"], figures["acknowledge_due"]
+    )
+    return {"since": since, "until": now, "definitions": TODAY_DEFINITIONS, **figures}
+
+
+def daily_trend(
+    actor: Actor,
+    filters: dict[str, str],
+    now: datetime,
+    timezone: ZoneInfo,
+    days: int = TREND_DAYS,
+) -> list[dict[str, Any]]:
+    """Complaints received and resolved per day of the city's calendar, the last ``days``
+    days up to today (today so far), oldest first.
+
+    A day's resolved ones are those whose latest resolution fell on it and that are still
+    resolved or closed: a reopened complaint is counted again when it is resolved again.
+    """
+    last = now.astimezone(timezone).date()
+    first = last - timedelta(days=days - 1)
+    since = datetime.combine(first, time.min, tzinfo=timezone)
+    tally: dict[date, dict[str, int]] = {
+        first + timedelta(days=offset): {"received": 0, "resolved": 0} for offset in range(days)
+    }
+    query = (
+        filtered_complaints(actor, filters)
+        .with_only_columns(Complaint.created_at, Complaint.resolved_at, Complaint.status)
+        .where(or_(Complaint.created_at >= since, Complaint.resolved_at >= since))
+    )
+    for row in db.session().execute(query):
+        _count_on_day(tally, row.created_at, timezone, "received")
+        if row.status in RESOLVED_STATUSES and row.resolved_at is not None:
+            _count_on_day(tally, row.resolved_at, timezone, "resolved")
+    return [{"day": day, **counts} for day, counts in tally.items()]
+
+
+def _count_on_day(
+    tally: dict[date, dict[str, int]], moment: datetime, timezone: ZoneInfo, figure: str
+) -> None:
+    day = moment.astimezone(timezone).date()
+    if day in tally:
+        tally[day][figure] += 1
+
+
+def overdue_complaints(
+    actor: Actor, filters: dict[str, str], now: datetime, limit: int = OVERDUE_SHOWN
+) -> list[dict[str, Any]]:
+    """The open overdue complaints ``actor`` may see, longest waiting first, with the
+    deadline each missed ("resolve" before "acknowledge") and where it is: for a map."""
+    query = (
+        filtered_complaints(actor, filters)
+        .with_only_columns(
+            Complaint.id,
+            Complaint.category_code,
+            Complaint.status,
+            Complaint.lat,
+            Complaint.lon,
+            Complaint.address,
+            Complaint.created_at,
+            Complaint.acknowledge_due_at,
+            Complaint.expected_at,
+        )
+        .where(overdue_now(now))
+        .order_by(Complaint.created_at, Complaint.id)
+        .limit(limit)
+    )
+    names = catalog().category_names
+    return [
+        {
+            "id": row.id,
+            "category": row.category_code,
+            "category_name": names(row.category_code),
+            "status": row.status,
+            "lat": row.lat,
+            "lon": row.lon,
+            "address": row.address,
+            "created_at": row.created_at,
+            **_missed(row.expected_at, row.acknowledge_due_at, now),
+        }
+        for row in db.session().execute(query)
+    ]
+
+
+def _missed(
+    expected_at: datetime | None, acknowledge_due_at: datetime | None, now: datetime
+) -> dict[str, Any]:
+    if expected_at is not None and expected_at <= now:
+        return {"missed": "resolve", "due_at": expected_at}
+    return {"missed": "acknowledge", "due_at": acknowledge_due_at}

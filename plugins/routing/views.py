@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from functools import wraps
@@ -20,6 +21,7 @@ from core.catalog import catalog
 from core.errors import ApiError
 from core.plugins import hooks
 from core.schemas import ErrorSchema, RoutingSchema
+from core.types import Actor
 from plugins.routing.exports import (
     csv_chunks,
     export_max_rows,
@@ -37,8 +39,11 @@ from plugins.routing.state import routing_state
 from plugins.routing.stats import (
     Window,
     accountability,
+    daily_trend,
+    overdue_complaints,
     ranking_min_sample,
     report_window,
+    todays_figures,
 )
 
 api = Blueprint(
@@ -245,7 +250,10 @@ def _download(chunks: Iterator[str], content_type: str, extension: str) -> Respo
 
 @pages.get("/dashboard")
 def dashboard() -> str:
-    """The figures and ranks as tables, rendered on the server: no script needed."""
+    """Today and the last two weeks of the visitor's agency (or the city), then the figures
+    and ranks as tables, all rendered on the server. Staff also get the agency's officers
+    and overdue complaints on a map, heads and admins the SLA breaches as they happen:
+    those need the page's script."""
     try:
         args = dashboard_args.load({key: value for key, value in request.args.items() if value})
     except ValidationError as error:
@@ -255,9 +263,10 @@ def dashboard() -> str:
     window = _days_window(now, args.get("since"), args.get("until"), state.timezone)
     filters = _unit_filters(args)
     export_filters: dict[str, Any] = {"since": window.since.isoformat(), **filters}
+    actor = current_actor()
     return render_template(
         "routing/dashboard.html",
-        report=accountability(current_actor(), window, filters, now, ranking_min_sample()),
+        report=accountability(actor, window, filters, now, ranking_min_sample()),
         form=_form_values(window, filters, state.timezone),
         timezone=state.timezone,
         agencies=sorted(catalog().agencies.values(), key=lambda agency: agency.name),
@@ -267,7 +276,23 @@ def dashboard() -> str:
             for extension in ("csv", "geojson")
         },
         export_max_rows=export_max_rows(),
+        **_at_a_glance(actor, now, state.timezone),
     )
+
+
+def _at_a_glance(actor: Actor, now: datetime, timezone: ZoneInfo) -> dict[str, Any]:
+    """The top of the dashboard: an agency's staff see their agency, everyone else the city."""
+    agency = actor.agency if actor.is_staff else None
+    scope = {"agency": agency} if agency else {}
+    trend = daily_trend(actor, scope, now, timezone)
+    spec = catalog().agencies.get(agency) if agency else None
+    return {
+        "scope": {"agency": agency, "name": spec.name if spec else agency or "the city"},
+        "today": todays_figures(actor, scope, now, timezone),
+        "trend": trend,
+        "chart": trend_chart(trend),
+        "overdue": overdue_complaints(actor, scope, now) if actor.is_staff else [],
+    }
 
 
 def _days_window(
@@ -296,3 +321,83 @@ def _form_values(window: Window, filters: dict[str, str], timezone: ZoneInfo) ->
         "until": last_moment.date().isoformat(),
         **filters,
     }
+
+
+# --- the trend chart, drawn on the server as SVG ---------------------------------------------
+
+CHART_WIDTH, CHART_HEIGHT = 380, 200
+PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 30, 8, 176
+BAR_WIDTH = 9
+
+
+def trend_chart(days: list[dict[str, Any]]) -> dict[str, Any]:
+    """Received and resolved bars per day, the value axis' ticks and the days of the month
+    under the bars, in the coordinates of a ``CHART_WIDTH`` x ``CHART_HEIGHT`` viewBox; the
+    days spanned, and a summary to read out."""
+    highest = max(max(day["received"], day["resolved"]) for day in days)
+    step = _tick_step(highest)
+    top = step * max(1, math.ceil(highest / step))
+    slot = (CHART_WIDTH - PLOT_LEFT) / len(days)
+
+    def height(count: int) -> float:
+        return round(count / top * (PLOT_BOTTOM - PLOT_TOP), 1)
+
+    bars, labels = [], []
+    for index, day in enumerate(days):
+        left = PLOT_LEFT + index * slot + (slot - 2 * BAR_WIDTH - 2) / 2
+        when = _day_name(day["day"])
+        for offset, figure in enumerate(("received", "resolved")):
+            tall = height(day[figure])
+            bars.append(
+                {
+                    "figure": figure,
+                    "x": round(left + offset * (BAR_WIDTH + 2), 1),
+                    "y": round(PLOT_BOTTOM - tall, 1),
+                    "height": tall,
+                    "title": f"{when}: {day[figure]} {figure}",
+                }
+            )
+        labels.append({"x": round(PLOT_LEFT + (index + 0.5) * slot, 1), "text": day["day"].day})
+    ticks = [
+        {"y": round(PLOT_BOTTOM - height(value), 1), "text": str(value)}
+        for value in range(0, top + 1, step)
+    ]
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "plot": {"left": PLOT_LEFT, "right": CHART_WIDTH, "bottom": PLOT_BOTTOM},
+        "bar_width": BAR_WIDTH,
+        "bars": bars,
+        "ticks": ticks,
+        "labels": labels,
+        "days": f"{_day_name(days[0]['day'])} to {_day_name(days[-1]['day'])}",
+        "summary": _trend_summary(days),
+    }
+
+
+def _tick_step(highest: int) -> int:
+    """A round step (1, 2, 5, 10, 20, 50…) giving the value axis about four ticks."""
+    wanted = max(highest / 4, 1)
+    magnitude = 10 ** math.floor(math.log10(wanted))
+    return next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= wanted)
+
+
+def _day_name(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _trend_summary(days: list[dict[str, Any]]) -> str:
+    """What the chart shows, in one sentence for a screen reader."""
+    received = sum(day["received"] for day in days)
+    resolved = sum(day["resolved"] for day in days)
+    sentence = (
+        f"Complaints received and resolved per day, {len(days)} days from"
+        f" {_day_name(days[0]['day'])} to {_day_name(days[-1]['day'])}:"
+        f" {received} received and {resolved} resolved in all"
+    )
+    if received:
+        busiest = max(days, key=lambda day: day["received"])
+        sentence += (
+            f"; most received in a day: {busiest['received']}, on {_day_name(busiest['day'])}"
+        )
+    return sentence + "."

@@ -238,4 +238,4 @@ def test_exports_are_documented_in_openapi(client):
         operation = paths[url]["get"]
         assert media_type in operation["responses"]["200"]["content"]
         names = {parameter["name"] for parameter in operation["parameters"]}
-        assert names == {"bbox", "status", "agency", "category", "since"}
+        assert names == {"bbox", "status", "agency", "category", "district", "q", "since"}

@@ -1,0 +1,267 @@
+// The accountability dashboard's live parts: the agency's officers and overdue complaints on a
+// map, moved by the live feed, and SLA breaches and dispatch alerts listed as they are heard.
+// Everything else on the page is rendered on the server and needs no script.
+// Relative, so that core's helpers are found wherever the app is mounted (/routing/static/ → /static/).
+import { ApiProblem, api, categoryText, connectLive, el, formatTime, makeMap } from "../../static/common.js";
+
+// Admins hear no agency's room, so their chosen agency's officers are fetched again this often.
+const ADMIN_REFRESH_MS = 30000;
+const BREACHES_KEPT = 100;
+
+const OFFICER_STATES = {
+  available: "available",
+  offered: "offered a report",
+  en_route: "on the way",
+  on_site: "on site",
+  busy: "busy",
+  off_duty: "off duty",
+};
+
+// --- SLA breaches and dispatch alerts --------------------------------------------------------
+
+const breaches = document.getElementById("breaches");
+const breachesEmpty = document.getElementById("breaches-empty");
+
+function breachText(payload) {
+  if (payload.deadline === "acknowledge") return "Not acknowledged in time";
+  if (payload.deadline === "resolve") return "Not resolved in time";
+  if (payload.deadline === "escalation") return `Escalated (${payload.escalation || "rule"})`;
+  return "Deadline missed";
+}
+
+function dispatchAlertText(payload) {
+  if (payload.reason === "refused") return `Refused by field officers ${payload.refusals} times`;
+  if (payload.reason === "unanswered") return "No field officer took it";
+  return "Dispatch needs attention";
+}
+
+function addBreach(kind, text, payload) {
+  if (!breaches) return;
+  const complaint = payload.complaint || {};
+  const due = payload.due_at ? ` Due ${formatTime(payload.due_at)}.` : "";
+  const now = new Date();
+  breaches.prepend(
+    el(
+      "li",
+      { className: "breach-entry", dataset: { kind, complaint: complaint.id } },
+      el("time", { datetime: now.toISOString() }, formatTime(now.toISOString())),
+      el("strong", {}, text),
+      ": ",
+      el("a", { href: `/complaints/${Number(complaint.id)}` }, `${categoryText(complaint)} #${complaint.id}`),
+      due,
+    ),
+  );
+  while (breaches.children.length > BREACHES_KEPT) breaches.lastElementChild.remove();
+  breachesEmpty.hidden = true;
+}
+
+// --- the map ---------------------------------------------------------------------------------
+
+const section = document.getElementById("field-work");
+const map = section ? makeMap(document.getElementById("field-map")) : null;
+const overdueLayer = map ? L.layerGroup().addTo(map) : null;
+const officerLayer = map ? L.layerGroup().addTo(map) : null;
+const overdueMarkers = new Map(); // complaint id -> marker
+const officers = new Map(); // officer id -> {officer, marker, item}
+let fitted = false;
+
+function complaintLink(id, text) {
+  return el("a", { href: `/complaints/${Number(id)}` }, text);
+}
+
+function placeOverdue(id, lat, lon, title) {
+  if (!map || overdueMarkers.has(id)) return;
+  const marker = L.marker([lat, lon], {
+    icon: L.divIcon({ className: "overdue-marker", iconSize: [16, 16] }),
+    title,
+  });
+  marker.bindPopup(el("span", {}, complaintLink(id, title)));
+  overdueLayer.addLayer(marker);
+  overdueMarkers.set(id, marker);
+  marker.getElement().dataset.complaint = id;
+}
+
+function overdueFromPage() {
+  for (const item of document.querySelectorAll("#overdue li[data-complaint]")) {
+    const id = Number(item.dataset.complaint);
+    placeOverdue(id, Number(item.dataset.lat), Number(item.dataset.lon), item.textContent.replace(/\s+/g, " ").trim());
+  }
+}
+
+// A breach heard live: the complaint joins the overdue ones, on the map and in the list.
+function noteOverdue(payload) {
+  const complaint = payload.complaint || {};
+  const scope = section && section.dataset.agency;
+  if (!map || overdueMarkers.has(complaint.id) || (scope && complaint.agency !== scope)) return;
+  if (payload.deadline !== "acknowledge" && payload.deadline !== "resolve") return;
+  const title = `${categoryText(complaint)} #${complaint.id}: not ${payload.deadline}d by ${formatTime(payload.due_at)}`;
+  if (section.hidden) {
+    section.hidden = false; // hidden for want of officers and of overdue complaints until now
+    map.invalidateSize();
+  }
+  placeOverdue(complaint.id, complaint.lat, complaint.lon, title);
+  const list = document.getElementById("overdue");
+  list.prepend(
+    el(
+      "li",
+      { dataset: { complaint: complaint.id } },
+      complaintLink(complaint.id, `${categoryText(complaint)} #${complaint.id}`),
+      `: not ${payload.deadline}d by ${formatTime(payload.due_at)}`,
+    ),
+  );
+  document.getElementById("overdue-empty").hidden = true;
+  document.getElementById("overdue-details").hidden = false;
+  // Only a complete list tells a newly overdue complaint from one of those not listed.
+  if (list.hasAttribute("data-complete")) {
+    const figure = document.querySelector("[data-figure=overdue]");
+    figure.classList.add("today-overdue");
+    for (const count of [document.getElementById("overdue-count"), figure.querySelector("dd")]) {
+      count.textContent = String(Number(count.textContent) + 1);
+    }
+  }
+}
+
+// --- officers --------------------------------------------------------------------------------
+
+const officersState = document.getElementById("officers-state");
+const officerList = document.getElementById("officers");
+const agencyChoice = document.getElementById("officers-agency");
+let officersAgency = section ? section.dataset.agency : "";
+let refreshTimer = null;
+
+function officerText(officer) {
+  const state = OFFICER_STATES[officer.state] || String(officer.state).replaceAll("_", " ");
+  if (!officer.position) return `${officer.name}: ${state}, position unknown`;
+  const old = officer.position_known ? "" : " (old)";
+  return `${officer.name}: ${state}, position of ${formatTime(officer.position.at)}${old}`;
+}
+
+function officerIcon(officer) {
+  const stale = officer.position_known ? "" : " officer-stale";
+  return L.divIcon({ className: `officer-marker officer-state-${officer.state}${stale}`, iconSize: [22, 22] });
+}
+
+function placeOfficer(officer) {
+  const known = officers.get(officer.officer_id) || {};
+  const text = officerText(officer);
+  const item = known.item || el("li", { dataset: { officer: officer.officer_id } });
+  item.textContent = text;
+  if (!known.item) officerList.append(item);
+  let marker = known.marker || null;
+  if (officer.position) {
+    const at = [officer.position.lat, officer.position.lon];
+    if (marker) {
+      marker.setLatLng(at);
+      marker.setIcon(officerIcon(officer));
+    } else {
+      marker = L.marker(at, { icon: officerIcon(officer), zIndexOffset: 1000, keyboard: false });
+      marker.bindTooltip(el("span", {}, text));
+      officerLayer.addLayer(marker);
+    }
+    // The list beside the map names each officer to assistive technology; the pin is a picture.
+    const element = marker.getElement();
+    element.dataset.officer = officer.officer_id;
+    element.dataset.state = officer.state;
+    element.title = text;
+    marker.setTooltipContent(el("span", {}, text));
+  } else if (marker) {
+    officerLayer.removeLayer(marker);
+    marker = null;
+  }
+  officers.set(officer.officer_id, { officer, marker, item });
+}
+
+function clearOfficers() {
+  officerLayer.clearLayers();
+  officerList.replaceChildren();
+  officers.clear();
+}
+
+function showOfficersMissing() {
+  clearOfficers();
+  for (const part of section.querySelectorAll(".officers-only")) part.hidden = true;
+  if (agencyChoice) agencyChoice.closest(".officers-of").hidden = true;
+  // Without the dispatch plugin the map still shows the overdue complaints, if there are any.
+  if (!overdueMarkers.size) section.hidden = true;
+}
+
+let loading = null;
+
+// One request at a time: a burst of events from officers not met yet asks once.
+function loadOfficers() {
+  loading ??= fetchOfficers().finally(() => {
+    loading = null;
+    fitOnce();
+  });
+  return loading;
+}
+
+async function fetchOfficers() {
+  if (!officersAgency) {
+    clearOfficers();
+    officersState.textContent = "Choose an agency to see its officers.";
+    return;
+  }
+  let list;
+  try {
+    list = await api(`/api/v1/dispatch/officers?agency=${encodeURIComponent(officersAgency)}`);
+  } catch (problem) {
+    if (problem instanceof ApiProblem && problem.status === 404) showOfficersMissing();
+    else officersState.textContent = `Officers could not be loaded: ${problem.message}`;
+    return;
+  }
+  clearOfficers();
+  list.forEach(placeOfficer);
+  const located = list.filter((officer) => officer.position).length;
+  officersState.textContent = list.length
+    ? `${list.length} officer${list.length === 1 ? "" : "s"}, ${located} on the map.`
+    : "No officer of this agency has gone on duty yet.";
+}
+
+// Once, when the officers are first known: the view takes in them and the overdue complaints.
+function fitOnce() {
+  if (fitted) return;
+  const points = [...overdueLayer.getLayers(), ...officerLayer.getLayers()].map((marker) => marker.getLatLng());
+  if (!points.length) return;
+  map.fitBounds(L.latLngBounds(points), { maxZoom: 15, padding: [24, 24] });
+  fitted = true;
+}
+
+// officer.position: {officer_id, position}; an officer not met yet means the list is old.
+function moveOfficer({ officer_id: id, position }) {
+  const known = officers.get(id);
+  if (known) placeOfficer({ ...known.officer, position, position_known: true });
+  else loadOfficers();
+}
+
+function updateOfficer(officer) {
+  if (officer.agency === officersAgency) placeOfficer(officer);
+}
+
+function chooseAgency() {
+  officersAgency = agencyChoice.value;
+  fitted = false;
+  clearInterval(refreshTimer);
+  if (officersAgency) refreshTimer = setInterval(loadOfficers, ADMIN_REFRESH_MS);
+  loadOfficers();
+}
+
+// --- start -----------------------------------------------------------------------------------
+
+if (map) {
+  overdueFromPage();
+  if (agencyChoice) agencyChoice.addEventListener("change", chooseAgency);
+  loadOfficers();
+}
+
+const socket = connectLive((first) => {
+  // Positions and duty changes missed while disconnected: read the list again.
+  if (!first && map) loadOfficers();
+});
+socket.on("officer.position", (payload) => map && moveOfficer(payload));
+socket.on("officer.updated", (officer) => map && updateOfficer(officer));
+socket.on("sla.breached", (payload) => {
+  addBreach("sla", breachText(payload), payload);
+  noteOverdue(payload);
+});
+socket.on("dispatch.alert", (payload) => addBreach("dispatch", dispatchAlertText(payload), payload));
