@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
-from flask_smorest import Blueprint
+from flask import Blueprint, Flask
 from sqlalchemy import select
 
 from core import db, hookimpl
 from core.catalog import catalog
 from core.models import Complaint, ComplaintEvent
-from core.types import SYSTEM, Actor
+from core.types import SYSTEM, Actor, NavLink
 from plugins.dispatch.state import EXTENSION, build_state
 
 
@@ -24,9 +23,15 @@ def register_migrations() -> list[str]:
 
 @hookimpl
 def register_blueprints() -> list[Blueprint]:
+    from plugins.dispatch.pages import pages
     from plugins.dispatch.views import api
 
-    return [api]
+    return [api, pages]
+
+
+@hookimpl
+def register_nav_links() -> list[NavLink]:
+    return [NavLink("My work", "/officer", roles=("officer",))]
 
 
 @hookimpl
