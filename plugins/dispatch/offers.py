@@ -383,11 +383,16 @@ def release(complaint: Complaint, ending: str, now: datetime) -> None:
     if assignment.officer_id is not None:
         busy = ("offered", "en_route", "on_site")
         _set_officer_state(assignment.officer_id, "available", now, busy)
+    officer_id = assignment.officer_id
     assignment.state, assignment.updated_at = ending, now
     _flush_or_conflict(assignment)
     session.commit()
     if open_offer is not None:
         _withdrawn(open_offer, ending)
+    elif officer_id is not None:
+        # The officer's phone hears that the job it holds ended (resolved, or handed away).
+        payload = {"complaint_id": complaint.id, "reason": ending}
+        live.publish(f"officer:{officer_id}", "dispatch.released", payload)
     _tell(complaint, assignment, None)
 
 

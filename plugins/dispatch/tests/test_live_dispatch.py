@@ -133,3 +133,23 @@ def test_two_dispatchers_at_once_make_one_offer(client, make_account, officers, 
     assert len(shown["offers"]) == 1
     states = sorted(me(client, officer)["state"] for officer in on_duty_officers)
     assert states == ["available", "available", "offered"]
+
+
+def test_the_phone_hears_when_its_job_ends(client, make_account, officers, live_client):
+    staff = make_account("staff", agency="dlh")
+    [officer] = officers(100)
+    complaint_id = garbage_at(client, MONAS)
+    offer = dispatch(client, staff, complaint_id).json["offer"]
+    answer(client, officer, offer["id"], "accept")
+    phone = live_client(token=officer.token)
+
+    forwarded = client.post(
+        f"/api/v1/complaints/{complaint_id}/forward",
+        json={"agency": "dpu", "reason": "A blocked drain."},
+        headers=staff.headers,
+    )
+
+    assert forwarded.status_code == 200
+    [released] = phone.wait_for("dispatch.released")
+    assert released == {"complaint_id": complaint_id, "reason": "withdrawn"}
+    assert me(client, officer)["state"] == "available"
