@@ -7,7 +7,7 @@ from sqlalchemy import select
 from core import db
 from core.changes import new_event, record_change, record_status_change
 from core.errors import ApiError
-from core.models import Complaint, ComplaintEvent, Follower
+from core.models import Complaint, ComplaintEvent
 from core.types import Actor
 
 # Ratings this low say the fix did not hold: the complaint goes back for review.
@@ -21,10 +21,11 @@ def is_reporter(actor: Actor, complaint: Complaint) -> bool:
         return False
     if complaint.reporter_id == actor.user_id:
         return True
-    follower = select(Follower).where(
-        Follower.complaint_id == complaint.id, Follower.user_id == actor.user_id
+    # Following is not enough: voters ("me too") follow too, but only reporters rate a fix.
+    merged_duplicate = select(Complaint.id).where(
+        Complaint.merged_into_id == complaint.id, Complaint.reporter_id == actor.user_id
     )
-    return db.session().scalar(follower) is not None
+    return db.session().scalar(merged_duplicate.limit(1)) is not None
 
 
 def rate_resolution(

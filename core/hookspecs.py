@@ -348,7 +348,8 @@ def can_change_complaint(actor: Actor, complaint: Complaint, action: str) -> boo
             (to another agency), ``"dispose"`` (to a unit of the owning
             agency), ``"relocate"`` (correct the location, which routes it
             again), ``"merge"`` (fold a duplicate into another complaint),
-            ``"photo"`` (attach an after-photo as proof of the fix); plugins
+            ``"photo"`` (attach an after-photo as proof of the fix),
+            ``"hide_comment"`` (hide a comment of the public discussion); plugins
             add their own, such as the dispatch plugin's ``"dispatch"`` (send
             an officer) and the cctv plugin's ``"evidence"`` (keep a camera's
             frame on the complaint).

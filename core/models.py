@@ -175,6 +175,10 @@ class Complaint(Base):
     overdue: Mapped[str | None] = mapped_column(String(20), nullable=True)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # How many residents said "me too" (core.discussion keeps it in step with the votes): a
+    # column, so lists show it without counting, and changed without a version bump, so a
+    # vote never makes a staff change fail as "changed meanwhile".
+    vote_count: Mapped[int] = mapped_column(Integer, default=0)
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("complaint.id"), nullable=True, index=True
     )
@@ -208,7 +212,8 @@ class Involvement(Base):
 
 
 class Follower(Base):
-    """A resident told of a complaint's changes besides its reporter (merged duplicates)."""
+    """A resident told of a complaint's changes besides its reporter: the reporters of
+    duplicates merged into it, and residents who said "me too" (core.discussion)."""
 
     __tablename__ = "complaint_follower"
 
@@ -299,3 +304,39 @@ class JobLease(Base):
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Comment(Base):
+    """A message in a complaint's public discussion; hidden (by its author or a moderator),
+    never deleted, so what was said and who took it down stay on record."""
+
+    __tablename__ = "complaint_comment"
+    __table_args__ = (Index("ix_complaint_comment_complaint_id_id", "complaint_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    # The role the author wrote in, as the history keeps an event's actor role.
+    author_role: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
+
+
+class Vote(Base):
+    """A resident's "me too": they have the same problem as the complaint describes."""
+
+    __tablename__ = "complaint_vote"
+
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaint.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

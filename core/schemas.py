@@ -295,6 +295,8 @@ class ComplaintSchema(Schema):
     sla = fields.Nested(SlaSchema)
     reopen_count = fields.Integer()
     rating = fields.Integer(allow_none=True)
+    votes = fields.Integer(metadata={"description": "residents who said 'me too'"})
+    voted = fields.Boolean(metadata={"description": "single view, signed in: you said it"})
     merged_into = fields.Integer(allow_none=True)
     attributes = fields.Dict()
     photos = fields.List(fields.Nested(PhotoSchema))

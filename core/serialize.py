@@ -1,4 +1,4 @@
-"""Complaints as plain dicts in the one shape the API, the live feed and the pages share."""
+"""Complaints and comments as plain dicts in the one shape the API, live feed and pages share."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from core.catalog import catalog
-from core.models import Complaint, ComplaintEvent, Media
+from core.models import Comment, Complaint, ComplaintEvent, Media
 
 
 def photo_payload(media: Media) -> dict[str, Any]:
@@ -73,6 +73,7 @@ def complaint_payload(
         },
         "reopen_count": complaint.reopen_count,
         "rating": complaint.rating,
+        "votes": complaint.vote_count,
         "merged_into": complaint.merged_into_id,
         "attributes": complaint.attributes,
         "photos": [photo_payload(media) for media in complaint.photos],
@@ -134,3 +135,26 @@ def _public_event(event: ComplaintEvent) -> dict[str, Any]:
     if not event.public:
         shown["note"] = None
     return shown
+
+
+# Shown for an author whose account has no display name: never their email.
+ROLE_LABELS = {
+    "resident": "A resident",
+    "officer": "A field officer",
+    "staff": "Agency staff",
+    "head": "An agency head",
+    "admin": "A city administrator",
+}
+
+
+def comment_payload(comment: Comment, can_hide: bool) -> dict[str, Any]:
+    """A comment of the public discussion; ``can_hide``: whether the viewer may take it down."""
+    return {
+        "id": comment.id,
+        "complaint_id": comment.complaint_id,
+        "body": comment.body,
+        "author": comment.author.display_name or ROLE_LABELS.get(comment.author_role, "Someone"),
+        "author_role": comment.author_role,
+        "created_at": comment.created_at.isoformat(),
+        "can_hide": can_hide,
+    }

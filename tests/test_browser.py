@@ -455,3 +455,54 @@ def test_console_sends_the_nearest_officer_and_sees_him_accept(
     expect(state).to_contain_text("accepted and is on the way")
     expect(console.locator("#detail-info [data-fact='Status']")).to_have_text("in progress")
     expect(console.locator("#detail-info .timeline")).to_contain_text("Offered to a field officer")
+
+
+def test_a_resident_says_me_too_and_comments_and_an_open_page_sees_both_live(
+    live_server, open_page, make_account
+):
+    resident = make_account("resident")
+    body = {"category": "garbage", "description": DESCRIPTION, "lat": -6.2, "lon": 106.8}
+    created = requests.post(f"{live_server}/api/v1/complaints", json=body, timeout=5).json()
+    url = f"{live_server}/complaints/{created['id']}"
+
+    # A visitor, not signed in, has the page open: the count and a way to sign in.
+    watcher = open_page(viewport=PHONE)
+    watcher.goto(url)
+    expect(watcher.locator("[data-live-indicator]")).to_have_text("Live")
+    expect(watcher.locator("#vote-count")).to_have_text("No one else has this problem yet.")
+    expect(watcher.get_by_role("button", name="Me too")).to_have_count(0)
+    expect(watcher.locator("#me-too").get_by_role("link", name="Sign in")).to_be_visible()
+    expect(watcher.locator("#comments-empty")).to_be_visible()
+    watcher.evaluate("window.notReloaded = true")
+
+    page = open_page(viewport=PHONE)
+    sign_in(page, live_server, resident.email)
+    page.goto(url)
+    me_too = page.get_by_role("button", name="Me too")
+    expect(me_too).to_have_attribute("aria-pressed", "false")
+    me_too.click()
+    expect(me_too).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#vote-count")).to_have_text("1 person has this problem too.")
+    expect(watcher.locator("#vote-count")).to_have_text("1 person has this problem too.")
+
+    send = page.get_by_role("button", name="Send", exact=True)
+    send.click()
+    error = page.locator("#comment-body-error")
+    expect(error).to_have_text("Write something first.")
+    expect(error).to_have_attribute("role", "alert")
+    page.get_by_label("Your comment").fill("  Baunya sampai ke sekolah.  ")
+    assert unlabelled_controls(page) == []
+    send.click()
+    expect(page.locator("#comment-list li")).to_have_count(1)
+    expect(error).to_be_hidden()
+    expect(page.get_by_label("Your comment")).to_have_value("")
+
+    heard = watcher.locator("#comment-list li")
+    expect(heard).to_have_count(1)
+    expect(heard.first).to_contain_text("Baunya sampai ke sekolah.")
+    expect(heard.first).to_contain_text("(resident)")
+    expect(heard.first.get_by_role("button")).to_have_count(0)
+    expect(watcher.locator("#comments-empty")).to_be_hidden()
+    assert resident.email not in heard.first.inner_text()
+    assert watcher.evaluate("window.notReloaded") is True
+    assert fits_width(page, PHONE["width"])

@@ -10,7 +10,7 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as ApiBlueprint
 
 from core import __version__
-from core.api import auth, casework, catalog, complaints, health
+from core.api import auth, casework, catalog, complaints, discussion, health
 from core.schemas import ErrorSchema
 
 API_PREFIX = "/api/v1"
@@ -35,7 +35,14 @@ def init_app(app: Flask, plugin_blueprints: list[Any]) -> Api:
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.register_blueprint(health.blueprint)
-    for blueprint in (auth.blueprint, catalog.blueprint, complaints.blueprint, casework.blueprint):
+    core_blueprints = (
+        auth.blueprint,
+        catalog.blueprint,
+        complaints.blueprint,
+        casework.blueprint,
+        discussion.blueprint,
+    )
+    for blueprint in core_blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX)
     for blueprint in plugin_blueprints:
         if isinstance(blueprint, ApiBlueprint):

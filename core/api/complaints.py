@@ -21,6 +21,7 @@ from core.complaints import (
     list_complaints,
     sees_personal_data,
 )
+from core.discussion import has_voted
 from core.errors import ApiError
 from core.models import Complaint, ComplaintEvent
 from core.photos import check_photo
@@ -84,8 +85,12 @@ def json_body() -> Any:
 
 def shape(complaint: Complaint, actor: Actor, history: list[ComplaintEvent] | None = None) -> dict:
     if sees_personal_data(actor, complaint):
-        return complaint_payload(complaint, personal=True, history=history)
-    return public_payload(complaint, history=history)
+        payload = complaint_payload(complaint, personal=True, history=history)
+    else:
+        payload = public_payload(complaint, history=history)
+    if history is not None and actor.user_id is not None:
+        payload["voted"] = has_voted(complaint, actor.user_id)
+    return payload
 
 
 @blueprint.post("/complaints")

@@ -1,5 +1,5 @@
 // The report form: category, description, a point on the map, photos; sent once, however often retried.
-import { api, el, makeMap, newIdempotencyKey, showAlert } from "./common.js";
+import { api, apiToken, el, makeMap, newIdempotencyKey, showAlert } from "./common.js";
 
 const MAX_PHOTOS = 3;
 const OPTIONAL_TEXT_FIELDS = ["address", "contact_name", "contact_email", "contact_phone"];
@@ -204,11 +204,29 @@ async function showLikelyDuplicates() {
         "li",
         {},
         el("a", { href: `/complaints/${complaint.id}` }, `#${complaint.id} ${complaint.description}`),
-        ` — ${Math.round(complaint.distance_m)} m away, ${complaint.status.replace("_", " ")}`,
+        ` — ${Math.round(complaint.distance_m)} m away, ${complaint.status.replace("_", " ")} `,
+        apiToken ? meTooButton(complaint) : null,
       ),
     ),
   );
   duplicatesSection.hidden = found.length === 0;
+}
+
+// Signed in, "me too" right here: counted on that report, whose news the resident now follows.
+function meTooButton(complaint) {
+  const button = el("button", { type: "button", "aria-label": `Me too: #${complaint.id}` }, "Me too");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const votes = await api(`/api/v1/complaints/${complaint.id}/votes`, { method: "POST" });
+      const others = votes.votes === 1 ? "1 person has" : `${votes.votes} people have`;
+      button.replaceWith(el("span", { role: "status" }, `Counted: ${others} this problem too. You follow #${complaint.id} now; no need to send a report of your own.`));
+    } catch (problem) {
+      button.disabled = false;
+      showAlert(formError, problem.message);
+    }
+  });
+  return button;
 }
 
 form.elements.category.addEventListener("change", showLikelyDuplicates);

@@ -55,7 +55,7 @@ def test_staff_keep_the_nearest_cameras_frame_as_evidence(
     sign_in(console, live_server, staff.email, start="/console")
     console.locator("#queue li").first.get_by_role("button").click()
     console.get_by_role("button", name="Keep this frame as evidence").click()
-    expect(console.get_by_role("status")).to_contain_text("Frame of camera pasar-01 kept")
+    expect(console.locator("#detail .alert-ok")).to_contain_text("Frame of camera pasar-01 kept")
     detail = console.locator("#detail-info")
     expect(detail.locator(".timeline")).to_contain_text("Camera frame kept as evidence")
     expect(
