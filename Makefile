@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WEB_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test lint bench clean translations
+.PHONY: run test lint bench clean translations screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k t -o core/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l id --no-location
 	$(BIN)/pybabel compile -d core/translations -l id
+
+# The README's screenshots, taken by the journey test in a real browser.
+screenshots: $(STAMP) $(WEB_STAMP)
+	SMARTCITY_SCREENSHOTS=1 $(BIN)/pytest tests/test_journey.py
