@@ -1,10 +1,20 @@
-// The report form: category, description, a point on the map, photos; sent once, however often retried.
-import { api, apiToken, el, makeMap, newIdempotencyKey, showAlert } from "./common.js";
+// The report form: category and its questions, description, a point on the map, photos; sent once,
+// however often retried.
+import { ApiProblem, api, apiToken, el, loadAgencies, makeMap, newIdempotencyKey, showAlert, t } from "./common.js";
 
 const MAX_PHOTOS = 3;
+// Phone photos are several megabytes; this size is plenty for a crew to see the problem.
+const LONGEST_SIDE = 1600;
+const SMALL_ENOUGH_BYTES = 1.5 * 1024 * 1024;
+const JPEG_QUALITY = 0.85;
 const OPTIONAL_TEXT_FIELDS = ["address", "contact_name", "contact_email", "contact_phone"];
 // Errors the API gives without naming a field, and the field they are about.
-const ERROR_CODE_FIELDS = { unsupported_photo: "photo", photo_too_large: "photo", too_large: "photo" };
+const ERROR_CODE_FIELDS = {
+  unsupported_photo: "photo",
+  corrupt_photo: "photo",
+  photo_too_large: "photo",
+  too_large: "photo",
+};
 const OWN_MESSAGES = {
   category: "Choose what the problem is.",
   description: "Describe the problem in a few words (at least 3 characters).",
@@ -27,22 +37,26 @@ let sending = false;
 
 // --- categories ------------------------------------------------------------------------------
 
+const categories = new Map();
+
 async function loadCategories() {
   const select = form.elements.category;
   try {
-    const categories = await api("/api/v1/categories");
+    const [list, agencies] = await Promise.all([api("/api/v1/categories"), loadAgencies()]);
     const groups = new Map();
-    for (const category of categories) {
-      const group = category.group || "Other";
-      if (!groups.has(group)) groups.set(group, []);
-      groups.get(group).push(category);
+    for (const category of list) {
+      categories.set(category.code, category);
+      const agency = agencies.get(category.agency);
+      const label = agency ? agency.name : category.agency;
+      if (!groups.has(label)) groups.set(label, []);
+      groups.get(label).push(category);
     }
-    const options = [el("option", { value: "" }, "Choose a category…")];
-    for (const [group, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const options = [el("option", { value: "" }, t("Choose a category…"))];
+    for (const [label, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
       options.push(
         el(
           "optgroup",
-          { label: group },
+          { label },
           members.map((category) =>
             el("option", { value: category.code }, `${category.name_id} — ${category.name_en}`),
           ),
@@ -51,9 +65,119 @@ async function loadCategories() {
     }
     select.replaceChildren(...options);
   } catch (problem) {
-    select.replaceChildren(el("option", { value: "" }, "Categories unavailable"));
-    showAlert(formError, `Could not load the categories: ${problem.message} Reload the page to try again.`);
+    select.replaceChildren(el("option", { value: "" }, t("Categories unavailable")));
+    showAlert(formError, t("Could not load the categories: {problem} Reload the page to try again.", { problem: problem.message }));
   }
+}
+
+// --- the category's extra questions ----------------------------------------------------------
+
+const attributesBox = document.getElementById("attributes");
+const INPUT_TYPES = { number: "number", datetime: "datetime-local", string: "text" };
+
+function chosenCategory() {
+  return categories.get(form.elements.category.value) || null;
+}
+
+// A question's choices are {key, name} objects or plain values.
+function choices(spec) {
+  return (spec.values || []).map((item) =>
+    item !== null && typeof item === "object" ? { key: item.key, name: item.name ?? String(item.key) } : { key: item, name: String(item) },
+  );
+}
+
+function questionLabel(spec, forId) {
+  return el(
+    forId ? "label" : "legend",
+    forId ? { for: forId } : {},
+    spec.label || spec.code,
+    spec.required ? el("span", { className: "required" }, ` ${t("(required)")}`) : null,
+  );
+}
+
+function questionField(spec) {
+  const name = `attributes.${spec.code}`;
+  const id = `attribute-${spec.code}`;
+  const errorBox = el("p", { className: "field-error", id: `${name}-error`, hidden: true });
+  const described = `${name}-error`;
+  if (spec.datatype === "multivaluelist") {
+    return el(
+      "fieldset",
+      { className: "field", name, "aria-describedby": described, dataset: { question: spec.code } },
+      questionLabel(spec, null),
+      choices(spec).map((choice, index) =>
+        el(
+          "div",
+          { className: "checkbox" },
+          el("input", { id: `${id}-${index}`, type: "checkbox", value: String(choice.key) }),
+          el("label", { for: `${id}-${index}` }, choice.name),
+        ),
+      ),
+      errorBox,
+    );
+  }
+  let control;
+  if (spec.datatype === "singlevaluelist") {
+    control = el(
+      "select",
+      { id, name, required: spec.required, "aria-describedby": described },
+      el("option", { value: "" }, spec.required ? t("Choose one…") : t("(no answer)")),
+      choices(spec).map((choice) => el("option", { value: String(choice.key) }, choice.name)),
+    );
+  } else if (spec.datatype === "text") {
+    control = el("textarea", { id, name, rows: 3, required: spec.required, "aria-describedby": described });
+  } else {
+    const type = INPUT_TYPES[spec.datatype] || "text";
+    control = el("input", { id, name, type, step: type === "number" ? "any" : null, required: spec.required, "aria-describedby": described });
+  }
+  return el("div", { className: "field", dataset: { question: spec.code } }, questionLabel(spec, id), control, errorBox);
+}
+
+function showQuestions() {
+  const category = chosenCategory();
+  const questions = (category && category.attributes) || [];
+  attributesBox.replaceChildren(...questions.map(questionField));
+}
+
+function answer(spec) {
+  const name = `attributes.${spec.code}`;
+  const byText = new Map(choices(spec).map((choice) => [String(choice.key), choice.key]));
+  if (spec.datatype === "multivaluelist") {
+    const fieldset = form.elements[name];
+    const checked = [...fieldset.querySelectorAll("input:checked")].map((box) => byText.get(box.value));
+    return checked.length ? checked : undefined;
+  }
+  const control = form.elements[name];
+  if (spec.datatype === "number") return Number.isNaN(control.valueAsNumber) ? undefined : control.valueAsNumber;
+  const value = control.value.trim();
+  if (!value) return undefined;
+  if (spec.datatype === "singlevaluelist") return byText.get(value);
+  // datetime-local is the resident's wall clock; the API wants a moment.
+  if (spec.datatype === "datetime") return new Date(value).toISOString();
+  return value;
+}
+
+function answers() {
+  const category = chosenCategory();
+  const found = {};
+  for (const spec of (category && category.attributes) || []) {
+    const value = answer(spec);
+    if (value !== undefined) found[spec.code] = value;
+  }
+  return found;
+}
+
+// Checkbox groups have no "required" of their own in HTML.
+function checkRequiredChoices() {
+  let valid = true;
+  const category = chosenCategory();
+  for (const spec of (category && category.attributes) || []) {
+    if (spec.datatype === "multivaluelist" && spec.required && answer(spec) === undefined) {
+      setFieldError(`attributes.${spec.code}`, t("This question must be answered."));
+      valid = false;
+    }
+  }
+  return valid;
 }
 
 // --- location --------------------------------------------------------------------------------
@@ -74,6 +198,7 @@ function setLocation(lat, lon, pan) {
   clearFieldError("lat");
   showLikelyDuplicates();
   clearFieldError("lon");
+  offerPhotoLocation();
 }
 
 map.on("click", (event) => setLocation(event.latlng.lat, event.latlng.lng, false));
@@ -139,7 +264,15 @@ function clearErrors() {
 
 function focusFirstError() {
   const first = form.querySelector("[aria-invalid='true']");
-  if (first) first.focus();
+  if (!first) return;
+  if (first.tagName === "FIELDSET") first.querySelector("input")?.focus();
+  else first.focus();
+}
+
+function validityMessage(input) {
+  if (OWN_MESSAGES[input.name]) return OWN_MESSAGES[input.name];
+  if (input.name.startsWith("attributes.") && input.validity.valueMissing) return t("This question must be answered.");
+  return input.validationMessage;
 }
 
 // What the browser can tell before sending; the API checks everything again.
@@ -147,21 +280,30 @@ function checkLocally() {
   let valid = true;
   for (const input of form.querySelectorAll("input, select, textarea")) {
     if (!input.willValidate || input.checkValidity()) continue;
-    setFieldError(input.name, OWN_MESSAGES[input.name] || input.validationMessage);
+    setFieldError(input.name, validityMessage(input));
     valid = false;
   }
-  if (photoInput.files.length > MAX_PHOTOS) {
-    setFieldError("photo", `At most ${MAX_PHOTOS} photos, please; you chose ${photoInput.files.length}.`);
-    valid = false;
+  return checkRequiredChoices() && valid;
+}
+
+// The API names a question's error under attributes.<code>: beside that question.
+function fieldMessages(fields) {
+  const flat = [];
+  for (const [name, messages] of Object.entries(fields)) {
+    if (name === "attributes" && messages && !Array.isArray(messages) && typeof messages === "object") {
+      for (const [code, problems] of Object.entries(messages)) flat.push([`attributes.${code}`, problems]);
+    } else {
+      flat.push([name, messages]);
+    }
   }
-  return valid;
+  return flat;
 }
 
 function showProblem(problem) {
   const unplaced = [];
   const field = ERROR_CODE_FIELDS[problem.code];
   if (problem.fields) {
-    for (const [name, messages] of Object.entries(problem.fields)) {
+    for (const [name, messages] of fieldMessages(problem.fields)) {
       const text = Array.isArray(messages) ? messages.join(" ") : JSON.stringify(messages);
       if (!setFieldError(name, text)) unplaced.push(`${name}: ${text}`);
     }
@@ -172,10 +314,185 @@ function showProblem(problem) {
   focusFirstError();
 }
 
+// --- photos --------------------------------------------------------------------------------
+
+const photoPreview = document.getElementById("photo-preview");
+const photoLocationButton = document.getElementById("use-photo-location");
+// Each chosen photo: the file, its preview URL, its GPS point if any, and the file to upload,
+// prepared once so that a retry sends the very same bytes (the Idempotency-Key compares them).
+let photos = [];
+
+function isImage(file) {
+  return file.type.startsWith("image/");
+}
+
 photoInput.addEventListener("change", () => {
   clearFieldError("photo");
-  if (photoInput.files.length > MAX_PHOTOS) setFieldError("photo", `At most ${MAX_PHOTOS} photos, please.`);
+  const chosen = [...photoInput.files];
+  // Emptied so the same file can be chosen again after Remove, and more can be added later.
+  photoInput.value = "";
+  const refused = chosen.filter((file) => !isImage(file));
+  const images = chosen.filter(isImage);
+  const room = MAX_PHOTOS - photos.length;
+  for (const file of images.slice(0, Math.max(room, 0))) photos.push(choosePhoto(file));
+  const problems = [];
+  if (refused.length) {
+    problems.push(t("Not a photo: {names}. Choose JPEG, PNG or WebP images.", { names: refused.map((file) => file.name).join(", ") }));
+  }
+  if (images.length > room) problems.push(t("At most {count} photos, please.", { count: MAX_PHOTOS }));
+  if (problems.length) setFieldError("photo", problems.join(" "));
+  showPhotos();
 });
+
+function choosePhoto(file) {
+  const photo = { file, url: URL.createObjectURL(file), point: null, decodable: true };
+  photo.upload = prepareUpload(file).then(({ upload, decodable }) => {
+    photo.decodable = decodable;
+    if (!decodable) showPhotos();
+    return upload;
+  });
+  gpsPoint(file).then((point) => {
+    photo.point = point;
+    offerPhotoLocation();
+  });
+  return photo;
+}
+
+async function prepareUpload(file) {
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch {
+    return { upload: file, decodable: false }; // the server gives its verdict on it
+  }
+  const longest = Math.max(bitmap.width, bitmap.height);
+  if (longest <= LONGEST_SIDE && file.size <= SMALL_ENOUGH_BYTES) {
+    bitmap.close();
+    return { upload: file, decodable: true };
+  }
+  const scale = Math.min(1, LONGEST_SIDE / longest);
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#fff"; // transparent PNG areas would turn black in a JPEG
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", JPEG_QUALITY));
+  if (!blob) return { upload: file, decodable: true };
+  const name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
+  return { upload: new File([blob], name, { type: "image/jpeg" }), decodable: true };
+}
+
+function removePhoto(photo) {
+  URL.revokeObjectURL(photo.url);
+  photos = photos.filter((each) => each !== photo);
+  clearFieldError("photo");
+  showPhotos();
+  offerPhotoLocation();
+  photoInput.focus();
+}
+
+function showPhotos() {
+  photoPreview.replaceChildren(
+    ...photos.map((photo, index) => {
+      const number = index + 1;
+      return el(
+        "li",
+        {},
+        photo.decodable
+          ? el("img", { src: photo.url, alt: t("Photo {number}: {name}", { number, name: photo.file.name }), width: 96, height: 96 })
+          : el("span", { className: "photo-name" }, photo.file.name),
+        el(
+          "button",
+          { type: "button", "aria-label": t("Remove photo {number}: {name}", { number, name: photo.file.name }), onclick: () => removePhoto(photo) },
+          t("Remove"),
+        ),
+      );
+    }),
+  );
+}
+
+function locationSet() {
+  return latInput.value !== "" && lonInput.value !== "";
+}
+
+function offerPhotoLocation() {
+  photoLocationButton.hidden = locationSet() || !photos.some((photo) => photo.point);
+}
+
+photoLocationButton.addEventListener("click", () => {
+  const photo = photos.find((each) => each.point);
+  if (photo) setLocation(photo.point.lat, photo.point.lon, true);
+});
+
+// --- EXIF GPS --------------------------------------------------------------------------------
+
+// The GPS point a camera wrote into a JPEG's EXIF (APP1 → TIFF → IFD0 → GPS IFD), or null.
+async function gpsPoint(file) {
+  try {
+    const head = new DataView(await file.slice(0, 256 * 1024).arrayBuffer());
+    const tiff = exifTiffOffset(head);
+    return tiff === null ? null : readGps(head, tiff);
+  } catch {
+    return null; // a damaged or cut EXIF block: simply no point to offer
+  }
+}
+
+function exifTiffOffset(view) {
+  if (view.byteLength < 4 || view.getUint16(0) !== 0xffd8) return null;
+  let offset = 2;
+  while (offset + 4 <= view.byteLength) {
+    const marker = view.getUint16(offset);
+    if ((marker & 0xff00) !== 0xff00 || marker === 0xffda) return null;
+    const length = view.getUint16(offset + 2);
+    // "Exif\0\0" after the APP1 length.
+    if (marker === 0xffe1 && view.getUint32(offset + 4) === 0x45786966 && view.getUint16(offset + 8) === 0) {
+      return offset + 10;
+    }
+    offset += 2 + length;
+  }
+  return null;
+}
+
+const GPS_IFD_POINTER = 0x8825;
+const GPS_TAGS = { latitudeRef: 1, latitude: 2, longitudeRef: 3, longitude: 4 };
+
+function readGps(view, tiff) {
+  const little = view.getUint16(tiff) === 0x4949; // "II"; "MM" is big-endian
+  const u16 = (at) => view.getUint16(at, little);
+  const u32 = (at) => view.getUint32(at, little);
+  const entries = (ifd) => {
+    const found = new Map();
+    const count = u16(ifd);
+    for (let index = 0; index < count; index += 1) {
+      const entry = ifd + 2 + index * 12;
+      found.set(u16(entry), entry);
+    }
+    return found;
+  };
+  const ifd0 = entries(tiff + u32(tiff + 4));
+  if (!ifd0.has(GPS_IFD_POINTER)) return null;
+  const gps = entries(tiff + u32(ifd0.get(GPS_IFD_POINTER) + 8));
+  const reference = (tag) => (gps.has(tag) ? String.fromCharCode(view.getUint8(gps.get(tag) + 8)) : "");
+  // Degrees, minutes, seconds: three RATIONALs (numerator, denominator) stored at an offset.
+  const degrees = (tag) => {
+    if (!gps.has(tag)) return null;
+    const values = tiff + u32(gps.get(tag) + 8);
+    const [d, m, s] = [0, 1, 2].map((index) => {
+      const denominator = u32(values + index * 8 + 4);
+      return denominator ? u32(values + index * 8) / denominator : 0;
+    });
+    return d + m / 60 + s / 3600;
+  };
+  let lat = degrees(GPS_TAGS.latitude);
+  let lon = degrees(GPS_TAGS.longitude);
+  if (lat === null || lon === null || lat > 90 || lon > 180) return null;
+  if (reference(GPS_TAGS.latitudeRef) === "S") lat = -lat;
+  if (reference(GPS_TAGS.longitudeRef) === "W") lon = -lon;
+  return { lat, lon };
+}
 
 // --- likely duplicates ---------------------------------------------------------------------------
 
@@ -229,12 +546,18 @@ function meTooButton(complaint) {
   return button;
 }
 
-form.elements.category.addEventListener("change", showLikelyDuplicates);
-for (const input of [latInput, lonInput]) input.addEventListener("change", showLikelyDuplicates);
+form.elements.category.addEventListener("change", () => {
+  showQuestions();
+  showLikelyDuplicates();
+});
+for (const input of [latInput, lonInput]) {
+  input.addEventListener("change", showLikelyDuplicates);
+  input.addEventListener("change", offerPhotoLocation);
+}
 
 // --- sending ---------------------------------------------------------------------------------
 
-function formData() {
+async function formData() {
   const data = new FormData();
   data.append("category", form.elements.category.value);
   data.append("description", form.elements.description.value.trim());
@@ -245,8 +568,70 @@ function formData() {
     if (value) data.append(name, value);
   }
   data.append("privacy", form.elements.privacy.value);
-  for (const file of photoInput.files) data.append("photo", file, file.name);
+  const answered = answers();
+  if (Object.keys(answered).length) data.append("attributes", JSON.stringify(answered));
+  for (const upload of await Promise.all(photos.map((photo) => photo.upload))) data.append("photo", upload, upload.name);
   return data;
+}
+
+// --- upload progress -------------------------------------------------------------------------
+
+const uploadBox = document.getElementById("upload");
+const uploadBar = document.getElementById("upload-progress");
+const uploadLabel = document.getElementById("upload-label");
+
+function showUpload(sent, total) {
+  uploadBox.hidden = false;
+  if (total) {
+    const percent = Math.round((sent / total) * 100);
+    uploadBar.value = percent;
+    uploadLabel.textContent = t("Sending your report: {percent}%", { percent });
+  } else {
+    uploadBar.removeAttribute("value"); // indeterminate until the browser knows the size
+    uploadLabel.textContent = t("Sending your report…");
+  }
+}
+
+function uploaded() {
+  uploadBar.value = 100;
+  uploadLabel.textContent = t("Sent; waiting for the answer…");
+}
+
+// api() with XMLHttpRequest, for fetch cannot tell how much of a request body has gone.
+function postWithProgress(path, body, headers) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", path);
+    request.setRequestHeader("Accept", "application/json");
+    if (apiToken) request.setRequestHeader("Authorization", `Bearer ${apiToken}`);
+    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
+    request.upload.onprogress = (event) => showUpload(event.loaded, event.lengthComputable ? event.total : 0);
+    request.upload.onload = uploaded;
+    request.onerror = () => reject(new ApiProblem(0, "network", t("Could not reach the server. Check your connection and try again.")));
+    request.onload = () => {
+      let data = null;
+      try {
+        data = JSON.parse(request.responseText);
+      } catch {
+        data = null;
+      }
+      if (request.status >= 200 && request.status < 300) {
+        resolve(data);
+        return;
+      }
+      const error = (data && data.error) || {};
+      reject(
+        new ApiProblem(
+          request.status,
+          error.code || `http_${request.status}`,
+          error.message || t("The server answered {status}.", { status: request.status }),
+          error.fields || null,
+        ),
+      );
+    };
+    showUpload(0, 0);
+    request.send(body);
+  });
 }
 
 function setSending(state, label) {
@@ -267,15 +652,12 @@ form.addEventListener("submit", async (event) => {
   setSending(true, "Sending…");
   sendStatus.textContent = "Sending your report…";
   try {
-    const complaint = await api("/api/v1/complaints", {
-      method: "POST",
-      body: formData(),
-      headers: { "Idempotency-Key": idempotencyKey },
-    });
+    const complaint = await postWithProgress("/api/v1/complaints", await formData(), { "Idempotency-Key": idempotencyKey });
     sendStatus.textContent = `Report #${complaint.id} received.`;
     window.location.assign(`/complaints/${complaint.id}`);
   } catch (problem) {
     sendStatus.textContent = "";
+    uploadBox.hidden = true;
     if (problem.code === "idempotency_key_reused") {
       // An earlier send of this form arrived before it was changed; sending again files the
       // changed form as a report of its own.
