@@ -40,12 +40,20 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache
 
-# After changing user-facing text: extract it, merge it into the Indonesian catalogue (translate
-# the new entries in core/translations/id/LC_MESSAGES/messages.po), compile.
+# Core and every plugin with a translations folder keep a catalogue of their own texts.
+CATALOGUES := core $(patsubst %/translations,%,$(wildcard plugins/*/translations))
+
+# After changing user-facing text: extract each folder's texts, merge them into its Indonesian
+# catalogue (translate the new entries in <folder>/translations/id/LC_MESSAGES/messages.po),
+# compile. A plugin's first catalogue: mkdir <plugin>/translations, then run this.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k t -o core/translations/messages.pot --no-location --omit-header .
-	$(BIN)/pybabel update -i core/translations/messages.pot -d core/translations -l id --no-location
-	$(BIN)/pybabel compile -d core/translations -l id
+	@set -e; for folder in $(CATALOGUES); do \
+	  $(BIN)/pybabel --quiet extract -F babel.cfg -k _ -k t --no-location --omit-header \
+	    -o $$folder/translations/messages.pot $$folder; \
+	  $(BIN)/pybabel --quiet update -i $$folder/translations/messages.pot -d $$folder/translations \
+	    -l id --init-missing --ignore-pot-creation-date; \
+	  $(BIN)/pybabel compile -d $$folder/translations -l id --statistics; \
+	done
 
 # The README's screenshots, taken by the journey test in a real browser.
 screenshots: $(STAMP) $(WEB_STAMP)

@@ -20,6 +20,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from core import auth, db
@@ -138,7 +139,7 @@ def console() -> str | Response:
     if actor.is_anonymous:
         return redirect(url_for("web.login", next=request.path))
     if not actor.is_staff:
-        abort(403, "The console is for agency staff, heads and admins.")
+        abort(403, gettext("The console is for agency staff, heads and admins."))
     return render_template("console.html")
 
 

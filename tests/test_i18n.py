@@ -1,5 +1,6 @@
 """Pages in Indonesian and English: the visitor's switch, else the browser's preference, else
-the city's default; the catalogue covers every text and its compiled form is current."""
+the city's default; core's and each plugin's catalogue covers every text of its own folder, and
+its compiled form is current."""
 
 from __future__ import annotations
 
@@ -11,11 +12,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "core" / "translations" / "id" / "LC_MESSAGES"
+# Core and every plugin extract their own texts into their own catalogue (`make translations`).
+FOLDERS = [
+    "core",
+    *sorted(
+        path.parent.relative_to(ROOT).as_posix() for path in ROOT.glob("plugins/*/__init__.py")
+    ),
+]
+INDONESIAN = {"Accept-Language": "id"}
 
 
 def page_settings(html: str) -> dict:
@@ -60,8 +69,11 @@ def test_without_a_preference_the_city_speaks_its_default(client):
     assert "Laporan terbaru" in client.get("/").get_data(as_text=True)
 
 
-def test_every_text_has_its_indonesian_translation_and_the_compiled_catalogue_is_current(tmp_path):
-    template = tmp_path / "messages.pot"
+def catalogue_folder(folder: str) -> Path:
+    return ROOT / folder / "translations" / "id" / "LC_MESSAGES"
+
+
+def extracted_texts(folder: str, template: Path) -> set[str]:
     subprocess.run(
         [
             str(Path(sys.executable).with_name("pybabel")),
@@ -77,19 +89,131 @@ def test_every_text_has_its_indonesian_translation_and_the_compiled_catalogue_is
             str(template),
             "--no-location",
             "--omit-header",
-            ".",
+            folder,
         ],
         cwd=ROOT,
         check=True,
     )
     with template.open("rb") as handle:
-        wanted = {message.id for message in read_po(handle) if message.id}
-    with (CATALOG / "messages.po").open("rb") as handle:
-        catalog = read_po(handle, locale="id")
+        return {message.id for message in read_po(handle) if message.id}
+
+
+def read_catalogue(folder: str) -> Catalog:
+    with (catalogue_folder(folder) / "messages.po").open("rb") as handle:
+        return read_po(handle, locale="id")
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_text_has_its_indonesian_translation_and_the_compiled_catalogue_is_current(
+    folder, tmp_path
+):
+    wanted = extracted_texts(folder, tmp_path / "messages.pot")
+    if not wanted and not catalogue_folder(folder).exists():
+        return  # nothing to translate, no catalogue needed
+    assert (catalogue_folder(folder) / "messages.po").exists(), (
+        f"mkdir {folder}/translations, run `make translations`, translate the entries and"
+        " return the folder from the plugin's register_translations"
+    )
+    catalog = read_catalogue(folder)
     translated = {message.id for message in catalog if message.id and message.string}
-    assert sorted(wanted - translated) == [], (
-        "run `make translations` and translate the new entries"
+    # A fuzzy entry is babel's guess from a similar text: not a translation until checked.
+    guessed = {message.id for message in catalog if message.id and message.fuzzy}
+    assert sorted(wanted - (translated - guessed)) == [], (
+        f"run `make translations` and translate the new entries of {folder}"
     )
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
-    assert (CATALOG / "messages.mo").read_bytes() == compiled.getvalue(), "run `make translations`"
+    assert (catalogue_folder(folder) / "messages.mo").read_bytes() == compiled.getvalue(), (
+        "run `make translations`"
+    )
+
+
+# A t("…") of a script, its first argument a plain string literal.
+SCRIPT_TEXT = re.compile(r'\bt\(\s*("(?:[^"\\]|\\.)*")')
+
+
+def script_texts(folder: str) -> list[tuple[str, str]]:
+    """(script, text) of every t() in the folder's scripts, comments aside."""
+    return [
+        (script.relative_to(ROOT).as_posix(), json.loads(literal))
+        for script in sorted((ROOT / folder).glob("**/static/**/*.js"))
+        for line in script.read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("//")
+        for literal in SCRIPT_TEXT.findall(line)
+    ]
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_extraction_finds_every_t_text_of_the_scripts(folder, tmp_path):
+    """Babel's JavaScript extractor skips a t() nested in another t()'s arguments: a text it
+    misses would stay English whatever the catalogue says."""
+    wanted = extracted_texts(folder, tmp_path / "messages.pot")
+    assert [(script, text) for script, text in script_texts(folder) if text not in wanted] == []
+
+
+def test_core_and_the_plugins_translate_a_shared_text_alike():
+    """Their catalogues merge into one: a text in two of them would take either translation."""
+    translations: dict[str, dict[str, str]] = {}
+    for folder in FOLDERS:
+        if (catalogue_folder(folder) / "messages.po").exists():
+            for message in read_catalogue(folder):
+                if message.id and message.string:
+                    translations.setdefault(message.id, {})[folder] = message.string
+    differing = {
+        text: found for text, found in translations.items() if len(set(found.values())) > 1
+    }
+    assert differing == {}
+
+
+def nav_link(html: str, path: str) -> str:
+    found = re.search(rf'<a href="{re.escape(path)}"[^>]*>([^<]*)</a>', html)
+    assert found, f"no link to {path}"
+    return found.group(1)
+
+
+def test_the_console_speaks_indonesian(client, make_account):
+    staff = make_account("staff", agency="dlh")
+    html = client.get("/console", headers={**INDONESIAN, **staff.headers}).get_data(as_text=True)
+    assert '<html lang="id">' in html
+    for words in ("Laporan DLH", "Pintasan keyboard", "Cari dalam uraian", "Hapus filter"):
+        assert words in html
+    messages = page_settings(html)["messages"]
+    assert messages["Acknowledge"] == "Terima"  # console.js
+    assert messages["Officer {name}: {state}"] == "Petugas {name}: {state}"  # console-map.js
+    # The plugins' nav links, from the plugins' own catalogues.
+    assert nav_link(html, "/routing/dashboard") == "Akuntabilitas"
+    assert nav_link(html, "/cameras") == "Kamera"
+
+
+def test_the_officers_page_speaks_indonesian_and_refuses_others_in_it(client, make_account):
+    officer = make_account("officer", agency="dlh")
+    html = client.get("/officer", headers={**INDONESIAN, **officer.headers}).get_data(as_text=True)
+    for words in ("Status tugas", "Siaga", "Tawaran tugas baru", "Foto sesudah"):
+        assert words in html
+    assert nav_link(html, "/officer") == "Pekerjaan saya"
+    assert page_settings(html)["messages"]["You are off duty."] == "Anda sedang tidak bertugas."
+
+    staff = make_account("staff", agency="dlh")
+    refused = client.get("/officer", headers={**INDONESIAN, **staff.headers})
+    assert refused.status_code == 403
+    assert "Halaman ini untuk petugas lapangan" in refused.get_data(as_text=True)
+
+
+def test_the_dashboard_speaks_indonesian(client, make_account):
+    head = make_account("head", agency="dlh")
+    response = client.get("/routing/dashboard", headers={**INDONESIAN, **head.headers})
+    html = response.get_data(as_text=True)
+    for words in ("Hari ini di Dinas Lingkungan Hidup", "Masuk hari ini", "Pelanggaran SLA"):
+        assert words in html
+    assert "laporan yang masuk sejak pukul 00.00 waktu setempat" in html  # stats.py
+    assert "Laporan masuk dan selesai per hari, 14 hari dari" in html  # views.py
+    messages = page_settings(html)["messages"]
+    assert messages["Not acknowledged in time"] == "Tidak diterima tepat waktu"  # dashboard.js
+
+
+def test_the_cameras_page_speaks_indonesian(client):
+    html = client.get("/cameras", headers=INDONESIAN).get_data(as_text=True)
+    for words in ("Cari kamera", "gambar masuk", "terganggu"):
+        assert words in html
+    assert nav_link(html, "/cameras") == "Kamera"
+    assert page_settings(html)["messages"]["1 camera"] == "1 kamera"  # cameras.js

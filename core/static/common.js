@@ -171,7 +171,8 @@ function eventText(event, agencies) {
     case "forwarded":
       return t("Forwarded from {from} to {to}", { from: agencyName(agencies, event.from_agency), to: agencyName(agencies, event.to_agency) }) + (event.to_unit ? `, ${event.to_unit}` : "");
     case "disposed":
-      return t("Handed to unit {unit}", { unit: event.to_unit || t("(the agency as a whole)") });
+      // Extraction misses a t() nested in another's arguments: each stands alone.
+      return event.to_unit ? t("Handed to unit {unit}", { unit: event.to_unit }) : t("Handed to the agency as a whole");
     case "relocated":
       return t("Location corrected");
     case "merged":
@@ -217,7 +218,7 @@ export function historyList(history, agencies) {
         el("span", {}, eventText(event, agencies)),
         event.actor_role && event.actor_role !== "anonymous" ? ` (${event.actor_role})` : "",
         event.note ? el("p", { className: "description" }, event.note) : null,
-        event.note && !event.public ? el("span", { className: "internal" }, "internal") : null,
+        event.note && !event.public ? el("span", { className: "internal" }, t("internal")) : null,
       ),
     ),
   );
@@ -272,7 +273,7 @@ export function complaintNodes(complaint, agencies, headingTag = "h1") {
   }
   if (complaint.rating) facts.push(["Rating", t("Rating"), `${complaint.rating} / 5`]);
   if (reporter) {
-    const account = reporter.user_id ? `account #${reporter.user_id}` : "";
+    const account = reporter.user_id ? t("account #{id}", { id: reporter.user_id }) : "";
     const contact = [reporter.name, reporter.email, reporter.phone, account].filter(Boolean).join(" · ");
     facts.push(["Reporter", t("Reporter"), contact || t("anonymous, no contact given")]);
   }

@@ -1,6 +1,6 @@
 // The console's map: the queue's reports in their status colours, and the agency's field
 // officers where they are, moved by the live feed.
-import { api, categoryText, el, formatTime, makeMap, statusClass, statusText } from "./common.js";
+import { api, categoryText, el, formatTime, makeMap, statusClass, statusText, t } from "./common.js";
 
 const SELECTED_SIZE = 26;
 const PIN_SIZE = 18;
@@ -21,7 +21,11 @@ function retitle(marker, title) {
 }
 
 function complaintTitle(complaint) {
-  return `Report #${complaint.id}: ${categoryText(complaint)} (${statusText(complaint.status)})`;
+  return t("Report #{id}: {category} ({status})", {
+    id: complaint.id,
+    category: categoryText(complaint),
+    status: statusText(complaint.status),
+  });
 }
 
 // A cluster takes the colour of its most urgent report, as on the home map.
@@ -115,12 +119,12 @@ export class QueueMap {
 }
 
 const OFFICER_STATES = {
-  available: "available",
-  offered: "offered a report",
-  en_route: "on the way",
-  on_site: "on site",
-  busy: "busy",
-  off_duty: "off duty",
+  available: t("available"),
+  offered: t("offered a report"),
+  en_route: t("on the way"),
+  on_site: t("on site"),
+  busy: t("busy"),
+  off_duty: t("off duty"),
 };
 
 function officerStateText(state) {
@@ -128,9 +132,11 @@ function officerStateText(state) {
 }
 
 function officerText(officer) {
-  const seen = officer.position ? `, position of ${formatTime(officer.position.at)}` : "";
-  const old = officer.position_known === false ? " (old)" : "";
-  return `Officer ${officer.name}: ${officerStateText(officer.state)}${seen}${old}`;
+  const values = { name: officer.name, state: officerStateText(officer.state) };
+  const text = officer.position
+    ? t("Officer {name}: {state}, position of {time}", { ...values, time: formatTime(officer.position.at) })
+    : t("Officer {name}: {state}", values);
+  return officer.position_known === false ? [text, t("(old)")].join(" ") : text;
 }
 
 function officerIcon(officer) {
@@ -231,6 +237,7 @@ export class OfficerLayer {
 
   updateCount() {
     const onMap = Array.from(this.officers.values()).filter(({ marker }) => marker).length;
-    this.count.textContent = ` · ${onMap} field officer${onMap === 1 ? "" : "s"}`;
+    const officers = onMap === 1 ? t("1 field officer") : t("{count} field officers", { count: onMap });
+    this.count.textContent = ` · ${officers}`;
   }
 }

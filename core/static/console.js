@@ -12,16 +12,17 @@ import {
   showAlert,
   statusText,
   summaryNodes,
+  t,
 } from "./common.js";
 import { OfficerLayer, QueueMap } from "./console-map.js";
 
 const STATUS_ACTIONS = [
-  ["acknowledged", "Acknowledge", "Acknowledged.", null],
-  ["in_progress", "In progress", "Marked in progress.", null],
-  ["waiting", "Waiting on others", "Waiting: the SLA clock stops.", null],
-  ["resolved", "Resolve", "Resolved.", null],
-  ["rejected", "Reject", "Rejected.", "danger"],
-  ["closed", "Close without fix", "Closed.", "danger"],
+  ["acknowledged", t("Acknowledge"), t("Acknowledged."), null],
+  ["in_progress", t("In progress"), t("Marked in progress."), null],
+  ["waiting", t("Waiting on others"), t("Waiting: the SLA clock stops."), null],
+  ["resolved", t("Resolve"), t("Resolved."), null],
+  ["rejected", t("Reject"), t("Rejected."), "danger"],
+  ["closed", t("Close without fix"), t("Closed."), "danger"],
 ];
 
 const root = document.getElementById("console");
@@ -133,7 +134,7 @@ async function areaChanged() {
       ? (await api(`/api/v1/routing/districts?within=${encodeURIComponent(area)}`)).map((each) => each.code)
       : [];
   } catch (problem) {
-    showAlert(queueError, `Could not load the area: ${problemText(problem)}`);
+    showAlert(queueError, t("Could not load the area: {problem}", { problem: problemText(problem) }));
     return;
   }
   if (filterArea.value === area) filtersChanged();
@@ -205,7 +206,10 @@ function updateUnseen() {
   document.title = unseen.size ? `(${unseen.size}) ${baseTitle}` : baseTitle;
   const hidden = Array.from(unseen).filter((id) => entries.has(id) && entries.get(id).item.hidden).length;
   unseenHidden.hidden = hidden === 0;
-  unseenHiddenText.textContent = `${hidden} new report${hidden === 1 ? " does" : "s do"} not match the filters.`;
+  unseenHiddenText.textContent =
+    hidden === 1
+      ? t("1 new report does not match the filters.")
+      : t("{count} new reports do not match the filters.", { count: hidden });
 }
 
 function updateQueueState() {
@@ -227,7 +231,9 @@ function queueItem(complaint) {
       "button",
       { type: "button", className: "feed-item", onclick: () => select(complaint.id) },
       summaryNodes(complaint),
-      stillOurs(complaint) ? null : el("span", { className: "meta" }, `Forwarded to ${agencyName(agencies, complaint.agency)}`),
+      stillOurs(complaint)
+        ? null
+        : el("span", { className: "meta" }, t("Forwarded to {agency}", { agency: agencyName(agencies, complaint.agency) })),
     ),
   );
   markItem(item, complaint);
@@ -276,7 +282,7 @@ async function loadPage(cursor) {
     updateQueueState();
     showAlert(queueError, "");
   } catch (problem) {
-    if (request === pageRequest) showAlert(queueError, `Could not load the reports: ${problemText(problem)}`);
+    if (request === pageRequest) showAlert(queueError, t("Could not load the reports: {problem}", { problem: problemText(problem) }));
   }
 }
 
@@ -290,7 +296,7 @@ async function catchUp() {
     announceArrivals(arrivals);
     showAlert(queueError, "");
   } catch (problem) {
-    showAlert(queueError, `Could not load the reports: ${problemText(problem)}`);
+    showAlert(queueError, t("Could not load the reports: {problem}", { problem: problemText(problem) }));
   }
 }
 
@@ -314,7 +320,7 @@ function labelled(id, label, control) {
 }
 
 function buildPanel() {
-  const info = el("div", { className: "complaint", id: "detail-info", "aria-live": "polite" }, el("p", { className: "hint" }, "Loading…"));
+  const info = el("div", { className: "complaint", id: "detail-info", "aria-live": "polite" }, el("p", { className: "hint" }, t("Loading…")));
   const note = el("textarea", { id: "action-note", rows: 3, maxlength: 5000, "aria-keyshortcuts": "n" });
   const notePublic = el("input", { id: "action-note-public", type: "checkbox" });
   const error = el("p", { className: "alert alert-error", role: "alert", hidden: true });
@@ -332,41 +338,41 @@ function buildPanel() {
       label,
     ),
   );
-  const noteButton = el("button", { type: "button", onclick: addNote }, "Add note");
+  const noteButton = el("button", { type: "button", onclick: addNote }, t("Add note"));
   const forwardAgency = el("select", { id: "forward-agency", "aria-keyshortcuts": "f", onchange: () => fillUnits() });
   const forwardUnit = el("select", { id: "forward-unit" });
   const forwardReason = el("textarea", { id: "forward-reason", rows: 2, maxlength: 2000 });
-  const forwardButton = el("button", { type: "button", onclick: forward }, "Hand on");
+  const forwardButton = el("button", { type: "button", onclick: forward }, t("Hand on"));
   const afterPhoto = el("input", { id: "after-photo", type: "file", accept: "image/jpeg,image/*" });
-  const photoButton = el("button", { type: "button", onclick: attachAfterPhoto }, "Attach photo");
+  const photoButton = el("button", { type: "button", onclick: attachAfterPhoto }, t("Attach photo"));
   const mergeInto = el("input", { id: "merge-into", type: "number", min: 1, step: 1 });
-  const mergeButton = el("button", { type: "button", onclick: merge }, "Merge");
+  const mergeButton = el("button", { type: "button", onclick: merge }, t("Merge"));
   const dispatchState = el("p", { id: "dispatch-state", "aria-live": "polite" });
-  const dispatchButton = el("button", { type: "button", "aria-keyshortcuts": "d", onclick: dispatchNearest }, "Send the nearest free officer");
-  const dispatchSection = el("section", { hidden: true }, el("h2", {}, "Field officer"), dispatchState, dispatchButton);
+  const dispatchButton = el("button", { type: "button", "aria-keyshortcuts": "d", onclick: dispatchNearest }, t("Send the nearest free officer"));
+  const dispatchSection = el("section", { hidden: true }, el("h2", {}, t("Field officer")), dispatchState, dispatchButton);
   const duplicates = el("ul", { className: "feed" });
-  const duplicatesSection = el("section", { hidden: true }, el("h2", {}, "Likely the same problem"), duplicates);
+  const duplicatesSection = el("section", { hidden: true }, el("h2", {}, t("Likely the same problem")), duplicates);
   const actions = el(
     "section",
     { className: "stack", "aria-labelledby": "actions-title" },
-    el("h2", { id: "actions-title" }, "Act on it"),
+    el("h2", { id: "actions-title" }, t("Act on it")),
     error,
     done,
     dispatchSection,
-    labelled("action-note", "Note (optional with a status change)", note),
-    el("div", { className: "field checkbox" }, notePublic, el("label", { for: "action-note-public" }, "Public note: the resident sees it")),
+    labelled("action-note", t("Note (optional with a status change)"), note),
+    el("div", { className: "field checkbox" }, notePublic, el("label", { for: "action-note-public" }, t("Public note: the resident sees it"))),
     el("div", { className: "actions" }, statusButtons, noteButton),
-    el("h2", {}, "Proof of the fix"),
-    labelled("after-photo", "After-photo (the camera's original file, taken on the spot)", afterPhoto),
+    el("h2", {}, t("Proof of the fix")),
+    labelled("after-photo", t("After-photo (the camera's original file, taken on the spot)"), afterPhoto),
     photoButton,
-    el("h2", {}, "Hand on: to another agency, or to a unit"),
-    labelled("forward-agency", "Agency", forwardAgency),
-    labelled("forward-unit", "Unit (optional)", forwardUnit),
-    labelled("forward-reason", "Reason", forwardReason),
+    el("h2", {}, t("Hand on: to another agency, or to a unit")),
+    labelled("forward-agency", t("Agency"), forwardAgency),
+    labelled("forward-unit", t("Unit (optional)"), forwardUnit),
+    labelled("forward-reason", t("Reason"), forwardReason),
     forwardButton,
     duplicatesSection,
-    el("h2", {}, "Duplicate of another report"),
-    labelled("merge-into", "Merge into report number", mergeInto),
+    el("h2", {}, t("Duplicate of another report")),
+    labelled("merge-into", t("Merge into report number"), mergeInto),
     mergeButton,
   );
   actions.hidden = true; // until the report is loaded and the right buttons are known
@@ -388,12 +394,19 @@ function refreshActions(complaint) {
   const chosen = panel.forwardAgency.value || complaint.agency;
   const all = Array.from(agencies.values());
   panel.forwardAgency.replaceChildren(
-    ...all.map((agency) =>
-      el("option", { value: agency.code }, `${agency.name}${agency.code === complaint.agency ? " (this agency)" : ""}${agency.external ? " — outside the city government" : ""}`),
-    ),
+    ...all.map((agency) => el("option", { value: agency.code }, forwardOptionText(agency, complaint.agency))),
   );
   panel.forwardAgency.value = chosen;
   fillUnits();
+}
+
+// An agency to hand the report on to: its name, whether it holds the report now, and whether it
+// is outside the city government.
+function forwardOptionText(agency, current) {
+  const parts = [agency.name];
+  if (agency.code === current) parts.push(t("(this agency)"));
+  const name = parts.join(" ");
+  return agency.external ? [name, t("outside the city government")].join(" — ") : name;
 }
 
 // The chosen unit survives a re-render (a live update of the report arrives meanwhile).
@@ -402,7 +415,7 @@ function fillUnits() {
   const agency = agencies.get(panel.forwardAgency.value);
   const units = (agency && agency.units) || [];
   panel.forwardUnit.replaceChildren(
-    el("option", { value: "" }, units.length ? "The agency as a whole" : "No units"),
+    el("option", { value: "" }, units.length ? t("The agency as a whole") : t("No units")),
     ...units.map((unit) => el("option", { value: unit.code }, unit.name)),
   );
   panel.forwardUnit.value = units.some((unit) => unit.code === chosen) ? chosen : "";
@@ -428,10 +441,10 @@ async function loadDetail(id) {
   } catch (problem) {
     if (id !== selectedId) return;
     if (problem.status === 404) {
-      panel.info.replaceChildren(el("p", {}, `Report #${id} is no longer yours to see: it was forwarded to another agency.`));
+      panel.info.replaceChildren(el("p", {}, t("Report #{id} is no longer yours to see: it was forwarded to another agency.", { id })));
       panel.actions.hidden = true;
     } else {
-      showAlert(panel.error, `Could not load report #${id}: ${problemText(problem)}`);
+      showAlert(panel.error, t("Could not load report #{id}: {problem}", { id, problem: problemText(problem) }));
     }
   }
 }
@@ -483,12 +496,12 @@ async function changeStatus(status) {
 async function addNote() {
   const note = panel.note.value.trim();
   if (!note) {
-    showAlert(panel.error, "Write the note first.");
+    showAlert(panel.error, t("Write the note first."));
     panel.note.focus();
     return;
   }
   const payload = { note, note_public: panel.notePublic.checked };
-  if (await act(`/api/v1/complaints/${selectedId}`, "PATCH", payload, "Note added.")) panel.note.value = "";
+  if (await act(`/api/v1/complaints/${selectedId}`, "PATCH", payload, t("Note added."))) panel.note.value = "";
 }
 
 async function forward() {
@@ -496,12 +509,12 @@ async function forward() {
   const unit = panel.forwardUnit.value || null;
   const reason = panel.forwardReason.value.trim();
   if (reason.length < 3) {
-    showAlert(panel.error, "Give a reason (at least 3 characters).");
+    showAlert(panel.error, t("Give a reason (at least 3 characters)."));
     return;
   }
   const id = selectedId;
   const where = unit ? `${agencyName(agencies, agency)}, ${panel.forwardUnit.selectedOptions[0].textContent}` : agencyName(agencies, agency);
-  if (await act(`/api/v1/complaints/${id}/forward`, "POST", { agency, unit, reason }, `Handed on to ${where}.`)) {
+  if (await act(`/api/v1/complaints/${id}/forward`, "POST", { agency, unit, reason }, t("Handed on to {where}.", { where }))) {
     panel.forwardReason.value = "";
   }
 }
@@ -509,12 +522,12 @@ async function forward() {
 async function attachAfterPhoto() {
   const [file] = panel.afterPhoto.files;
   if (!file) {
-    showAlert(panel.error, "Choose the photo of the fixed spot first.");
+    showAlert(panel.error, t("Choose the photo of the fixed spot first."));
     return;
   }
   const body = new FormData();
   body.append("photo", file, file.name);
-  if (await act(`/api/v1/complaints/${selectedId}/photos`, "POST", undefined, "Photo attached: the report can be resolved.", body)) {
+  if (await act(`/api/v1/complaints/${selectedId}/photos`, "POST", undefined, t("Photo attached: the report can be resolved."), body)) {
     panel.afterPhoto.value = "";
   }
 }
@@ -535,8 +548,8 @@ async function showLikelyDuplicates(complaint) {
         "li",
         {},
         el("a", { href: `/complaints/${other.id}`, target: "_blank", rel: "noopener" }, `#${other.id} ${other.description}`),
-        ` — ${Math.round(other.distance_m)} m away `,
-        el("button", { type: "button", onclick: () => { panel.mergeInto.value = other.id; merge(); } }, `Merge into #${other.id}`),
+        " — " + t("{distance} m away", { distance: Math.round(other.distance_m) }) + " ",
+        el("button", { type: "button", onclick: () => { panel.mergeInto.value = other.id; merge(); } }, t("Merge into #{id}", { id: other.id })),
       ),
     ),
   );
@@ -546,25 +559,31 @@ async function showLikelyDuplicates(complaint) {
 async function merge() {
   const into = Number(panel.mergeInto.value);
   if (!Number.isInteger(into) || into < 1) {
-    showAlert(panel.error, "Give the number of the report to keep.");
+    showAlert(panel.error, t("Give the number of the report to keep."));
     return;
   }
-  await act(`/api/v1/complaints/${selectedId}/merge`, "POST", { into }, `Merged into #${into}; its reporters follow #${into} now.`);
+  await act(`/api/v1/complaints/${selectedId}/merge`, "POST", { into }, t("Merged into #{id}; its reporters follow #{id} now.", { id: into }));
 }
 
 // --- field officers (when the dispatch plugin is on) -----------------------------------------
 
 const DISPATCH_TEXT = {
   offering: (a) => {
-    const away = a.offer && a.offer.distance_m !== null ? `, ${Math.round(a.offer.distance_m)} m away` : "";
-    const until = a.offer ? ` Answer due by ${formatTime(a.offer.expires_at)}.` : "";
-    return `Offered to ${a.officer_name}${away}.${until}`;
+    const officer = a.officer_name;
+    const offered =
+      a.offer && a.offer.distance_m !== null
+        ? t("Offered to {officer}, {distance} m away.", { officer, distance: Math.round(a.offer.distance_m) })
+        : t("Offered to {officer}.", { officer });
+    if (!a.offer) return offered;
+    return [offered, t("Answer due by {time}.", { time: formatTime(a.offer.expires_at) })].join(" ");
   },
-  accepted: (a) => `${a.officer_name} accepted and is on the way.`,
-  on_site: (a) => `${a.officer_name} is on site.`,
-  unanswered: (a) => `Nobody took it (${a.refusals} refused or did not answer). Send again when officers are free.`,
-  finished: (a) => `Done: ${a.officer_name || "the officer"} is free again.`,
-  withdrawn: () => "The offer was withdrawn when the report left the agency.",
+  accepted: (a) => t("{officer} accepted and is on the way.", { officer: a.officer_name }),
+  on_site: (a) => t("{officer} is on site.", { officer: a.officer_name }),
+  unanswered: (a) =>
+    t("Nobody took it ({refusals} refused or did not answer). Send again when officers are free.", { refusals: a.refusals }),
+  finished: (a) =>
+    a.officer_name ? t("Done: {officer} is free again.", { officer: a.officer_name }) : t("Done: the officer is free again."),
+  withdrawn: () => t("The offer was withdrawn when the report left the agency."),
 };
 const ENDED = ["resolved", "closed", "rejected"];
 
@@ -573,14 +592,14 @@ function showDispatch(complaint) {
   panel.dispatchSection.hidden = !dispatch;
   if (!dispatch) return;
   const assignment = dispatch.assignment;
-  panel.dispatchState.textContent = assignment ? DISPATCH_TEXT[assignment.state](assignment) : "No officer sent yet.";
+  panel.dispatchState.textContent = assignment ? DISPATCH_TEXT[assignment.state](assignment) : t("No officer sent yet.");
   const sent = assignment && ["offering", "accepted", "on_site"].includes(assignment.state);
   panel.dispatchBlocked = Boolean(sent) || ENDED.includes(complaint.status);
   panel.dispatchButton.disabled = panel.dispatchBlocked;
 }
 
 async function dispatchNearest() {
-  await act(`/api/v1/dispatch/complaints/${selectedId}`, "POST", {}, "Offered to the nearest free officer.");
+  await act(`/api/v1/dispatch/complaints/${selectedId}`, "POST", {}, t("Offered to the nearest free officer."));
 }
 
 // --- camera evidence (when the cctv plugin lists cameras nearby) ----------------------------
@@ -590,13 +609,18 @@ function offerCameraEvidence() {
   for (const item of panel.info.querySelectorAll(".cameras-nearby li[data-camera]:has(img)")) {
     const cameraId = item.dataset.camera;
     item.append(
-      el("button", { type: "button", onclick: () => keepFrame(cameraId) }, "Keep this frame as evidence"),
+      el("button", { type: "button", onclick: () => keepFrame(cameraId) }, t("Keep this frame as evidence")),
     );
   }
 }
 
 async function keepFrame(cameraId) {
-  await act(`/api/v1/cctv/complaints/${selectedId}/evidence`, "POST", { camera_id: cameraId }, `Frame of camera ${cameraId} kept on the report.`);
+  await act(
+    `/api/v1/cctv/complaints/${selectedId}/evidence`,
+    "POST",
+    { camera_id: cameraId },
+    t("Frame of camera {camera} kept on the report.", { camera: cameraId }),
+  );
 }
 
 // --- telling of new reports: a beep, and a notification while the tab is hidden -----------
@@ -660,8 +684,8 @@ function showNotifyState() {
   notifyState.hidden = permission === "default";
   notifyState.textContent =
     permission === "granted"
-      ? "Notifications on while this tab is in the background."
-      : "Notifications are blocked for this site in the browser's settings.";
+      ? t("Notifications on while this tab is in the background.")
+      : t("Notifications are blocked for this site in the browser's settings.");
 }
 
 // Asked only when the person clicks: never on load.
@@ -675,7 +699,7 @@ showNotifyState();
 function notify(arrivals) {
   if (!canNotify || Notification.permission !== "granted" || !document.hidden) return;
   const [first] = arrivals;
-  const title = arrivals.length === 1 ? `New report #${first.id}` : `${arrivals.length} new reports`;
+  const title = arrivals.length === 1 ? t("New report #{id}", { id: first.id }) : t("{count} new reports", { count: arrivals.length });
   const notification = new Notification(title, {
     body: `${categoryText(first)}: ${first.description}`.slice(0, 200),
     tag: `smartcity-console-${first.id}`,
@@ -692,12 +716,13 @@ function notify(arrivals) {
 function announceArrivals(arrivals) {
   if (!arrivals.length) return;
   const [first] = arrivals;
-  const hidden = arrivals.some((complaint) => !matches(complaint)) ? ", not shown with these filters" : "";
-  say(
-    arrivals.length === 1
-      ? `New report #${first.id}: ${categoryText(first)}${hidden}.`
-      : `${arrivals.length} new reports${hidden}.`,
-  );
+  const hidden = arrivals.some((complaint) => !matches(complaint));
+  const values = { id: first.id, category: categoryText(first), count: arrivals.length };
+  if (arrivals.length === 1) {
+    say(hidden ? t("New report #{id}: {category}, not shown with these filters.", values) : t("New report #{id}: {category}.", values));
+  } else {
+    say(hidden ? t("{count} new reports, not shown with these filters.", values) : t("{count} new reports.", values));
+  }
   beep();
   notify(arrivals);
 }
@@ -708,20 +733,35 @@ const headAlerts = document.getElementById("head-alerts");
 const MAX_HEAD_ALERTS = 5;
 
 function reportName(complaint) {
-  return `report #${complaint.id} (${categoryText(complaint)})`;
+  return t("report #{id} ({category})", { id: complaint.id, category: categoryText(complaint) });
 }
+
+// The deadline missed, with its time when the alert gives it.
+const DEADLINE_MISSED = {
+  acknowledge: (values) =>
+    values.due
+      ? t("Deadline missed: {report} was not acknowledged by {due}.", values)
+      : t("Deadline missed: {report} was not acknowledged.", values),
+  resolve: (values) =>
+    values.due
+      ? t("Deadline missed: {report} was not resolved by {due}.", values)
+      : t("Deadline missed: {report} was not resolved.", values),
+};
 
 const HEAD_ALERT_TEXT = {
   "sla.breached": ({ deadline, due_at: due, escalation, complaint }) => {
-    if (deadline === "escalation") return `Escalated (${escalation}): ${reportName(complaint)}.`;
-    const by = due ? ` by ${formatTime(due)}` : "";
-    const verb = { acknowledge: "acknowledged", resolve: "resolved" }[deadline] || `${deadline}d`;
-    return `Deadline missed: ${reportName(complaint)} was not ${verb}${by}.`;
+    const report = reportName(complaint);
+    if (deadline === "escalation") return t("Escalated ({escalation}): {report}.", { escalation, report });
+    const missed = DEADLINE_MISSED[deadline];
+    return missed ? missed({ report, due: due ? formatTime(due) : "" }) : t("Deadline missed: {report}.", { report });
   },
   "dispatch.alert": ({ reason, refusals, complaint }) =>
     reason === "refused"
-      ? `No officer takes ${reportName(complaint)}: ${refusals} refused.`
-      : `Nobody took ${reportName(complaint)}: no free officer left to ask (${refusals} refused or did not answer).`,
+      ? t("No officer takes {report}: {refusals} refused.", { report: reportName(complaint), refusals })
+      : t("Nobody took {report}: no free officer left to ask ({refusals} refused or did not answer).", {
+          report: reportName(complaint),
+          refusals,
+        }),
 };
 
 function showHeadAlert(event, message) {
@@ -738,10 +778,10 @@ function showHeadAlert(event, message) {
       {
         type: "button",
         className: "banner-dismiss",
-        "aria-label": `Dismiss the alert about report #${complaint.id}`,
+        "aria-label": t("Dismiss the alert about report #{id}", { id: complaint.id }),
         onclick: () => banner.remove(),
       },
-      "Dismiss",
+      t("Dismiss"),
     ),
   );
   if (earlier) earlier.remove();
@@ -772,13 +812,13 @@ function typingIn(target) {
 function step(offset) {
   const items = Array.from(queue.children).filter((item) => !item.hidden);
   if (!items.length) {
-    say("No report in the queue.");
+    say(t("No report in the queue."));
     return;
   }
   const current = items.findIndex((item) => Number(item.dataset.id) === selectedId);
   const target = current === -1 ? 0 : current + offset;
   if (target < 0 || target >= items.length) {
-    say(target < 0 ? "This is the newest report." : "This is the last report loaded.");
+    say(target < 0 ? t("This is the newest report.") : t("This is the last report loaded."));
     return;
   }
   say("");
@@ -789,21 +829,21 @@ function step(offset) {
 // The selected report's loaded actions, or null with a word to the person.
 function readyPanel() {
   if (panel && !panel.actions.hidden) return panel;
-  say(selectedId === null ? "Select a report first: j or k." : "The report is still loading.");
+  say(selectedId === null ? t("Select a report first: j or k.") : t("The report is still loading."));
   return null;
 }
 
 function acknowledgeSelected() {
   if (!readyPanel()) return;
   const button = panel.statusButtons.find((each) => each.dataset.status === "acknowledged");
-  if (panel.status === "acknowledged") say(`Report #${selectedId} is already acknowledged.`);
+  if (panel.status === "acknowledged") say(t("Report #{id} is already acknowledged.", { id: selectedId }));
   else if (!button.disabled) button.click();
 }
 
 function dispatchSelected() {
   if (!readyPanel()) return;
-  if (panel.dispatchSection.hidden) say("Field dispatch is not available for this report.");
-  else if (panel.dispatchBlocked) say("An officer is on it already, or the report is finished.");
+  if (panel.dispatchSection.hidden) say(t("Field dispatch is not available for this report."));
+  else if (panel.dispatchBlocked) say(t("An officer is on it already, or the report is finished."));
   else panel.dispatchButton.click();
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flask
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from core.auth import current_actor
@@ -24,5 +25,8 @@ def officer_page() -> str | Response:
     if actor.is_anonymous:
         return redirect(url_for("web.login", next=request.path))
     if actor.role != "officer":
-        abort(403, "This page is for field officers: it takes dispatch offers on their phones.")
+        abort(
+            403,
+            gettext("This page is for field officers: it takes dispatch offers on their phones."),
+        )
     return render_template("dispatch/officer.html")

@@ -38,6 +38,11 @@ def register_blueprints() -> list[Blueprint]:
 
 
 @hookimpl
+def register_translations() -> list[str]:
+    return [str(Path(__file__).parent / "translations")]
+
+
+@hookimpl
 def register_nav_links() -> list[NavLink]:
     return [NavLink("Accountability", "/routing/dashboard")]
 

@@ -23,6 +23,13 @@ DEFAULT_WINDOW = timedelta(days=30)
 DEFAULT_MIN_SAMPLE = 20
 RESOLVED_STATUSES = ("resolved", "closed")
 
+
+def translatable(text: str) -> str:
+    """Mark a text the API publishes in English for the plugin's catalogue (babel.cfg names this
+    function): the dashboard shows it in the visitor's language."""
+    return text
+
+
 # Typeset with the multiplication and minus signs, as the page and the API publish it.
 RANKING_FORMULA = (
     "score = 100 × (0.4 × acknowledged-within-SLA rate + 0.4 × resolved-within-SLA rate"  # noqa: RUF001
@@ -30,30 +37,32 @@ RANKING_FORMULA = (
 )
 # Published beside the formula, so anyone can recompute a score from the figures.
 DEFINITIONS = {
-    "received": "complaints reported in the window (since <= created_at < until)",
-    "acknowledged": "received complaints that have been acknowledged",
-    "acknowledge_due": (
+    "received": translatable("complaints reported in the window (since <= created_at < until)"),
+    "acknowledged": translatable("received complaints that have been acknowledged"),
+    "acknowledge_due": translatable(
         "received complaints, rejected ones aside, with an acknowledgement deadline that"
         " are acknowledged or whose deadline has passed"
     ),
-    "acknowledged_within_sla": "of those, acknowledged at or before the deadline",
+    "acknowledged_within_sla": translatable("of those, acknowledged at or before the deadline"),
     "acknowledged_within_sla_rate": "acknowledged_within_sla / acknowledge_due",
-    "resolved": "received complaints now resolved or closed",
-    "resolve_due": (
+    "resolved": translatable("received complaints now resolved or closed"),
+    "resolve_due": translatable(
         "received complaints, rejected ones aside, with a resolution deadline that are"
         " resolved or whose deadline has passed"
     ),
-    "resolved_within_sla": "of those, resolved at or before the (latest) deadline",
+    "resolved_within_sla": translatable("of those, resolved at or before the (latest) deadline"),
     "resolved_within_sla_rate": "resolved_within_sla / resolve_due",
-    "median_minutes_to_acknowledge": "from the report to its acknowledgement",
-    "median_hours_to_resolve": "from the report to its latest resolution, resolved ones only",
-    "reopened": "received complaints reopened at least once",
-    "reopen_rate": "reopened / complaints resolved or reopened",
-    "score": (
+    "median_minutes_to_acknowledge": translatable("from the report to its acknowledgement"),
+    "median_hours_to_resolve": translatable(
+        "from the report to its latest resolution, resolved ones only"
+    ),
+    "reopened": translatable("received complaints reopened at least once"),
+    "reopen_rate": translatable("reopened / complaints resolved or reopened"),
+    "score": translatable(
         "the formula with the two rates above and the reopen rate (counted as 0 when the"
         " unit resolved nothing), rounded to one decimal"
     ),
-    "rank": (
+    "rank": translatable(
         "highest score first; equal scores share a rank. Not ranked: units with fewer"
         " complaints than the minimum sample, units with nothing due yet, and complaints"
         " in no known district"
@@ -250,13 +259,19 @@ def _complaint_times(actor: Actor, window: Window, filters: dict[str, str]) -> S
 
 UnitKey = Callable[[Row[Any]], tuple[str | None, str | None]]
 
+NO_DISTRICT = translatable("Not in any district")
+# Why a unit is not ranked.
+NOT_LOCATED = translatable("not ranked: not located in a district")
+BELOW_MIN_SAMPLE = translatable("not ranked: fewer than %(count)s complaints")
+NOTHING_DUE_YET = translatable("not ranked: no complaint has reached its deadlines yet")
+
 
 def _tally(rows: Iterable[Row[Any]], now: datetime, key: UnitKey) -> list[UnitFigures]:
     units: dict[str | None, UnitFigures] = {}
     for row in rows:
         code, name = key(row)
         if code not in units:
-            units[code] = UnitFigures(code, name or code or "Not in any district")
+            units[code] = UnitFigures(code, name or code or NO_DISTRICT)
         units[code].count(row, now)
     return list(units.values())
 
@@ -265,11 +280,11 @@ def _ranked(units: list[UnitFigures], min_sample: int) -> list[UnitFigures]:
     """Ranked units by rank (ties share one), then the unranked ones, each with the reason."""
     for unit in units:
         if unit.code is None:
-            unit.note = "not ranked: not located in a district"
+            unit.note = NOT_LOCATED
         elif unit.received < min_sample:
-            unit.note = f"not ranked: fewer than {min_sample} complaints"
+            unit.note = BELOW_MIN_SAMPLE % {"count": min_sample}
         elif unit.score is None:
-            unit.note = "not ranked: no complaint has reached its deadlines yet"
+            unit.note = NOTHING_DUE_YET
     ranked = sorted((unit for unit in units if unit.note is None), key=_by_score)
     rank, previous_score = 0, None
     for position, unit in enumerate(ranked, start=1):
@@ -295,14 +310,18 @@ OVERDUE_SHOWN = 200
 
 # Published on the dashboard beside today's figures, like DEFINITIONS beside the ranking.
 TODAY_DEFINITIONS = {
-    "received": "complaints reported since midnight, the city's time",
-    "open": "complaints open, acknowledged, in progress or waiting now, whenever reported",
-    "acknowledged_within_sla": (
+    "received": translatable("complaints reported since midnight, the city's time"),
+    "open": translatable(
+        "complaints open, acknowledged, in progress or waiting now, whenever reported"
+    ),
+    "acknowledged_within_sla": translatable(
         "acknowledgements given today at or before their deadline, out of those given today"
         " and those whose deadline passed today without one (rejected complaints aside)"
     ),
-    "resolved": "complaints resolved since midnight that are still resolved or closed",
-    "overdue": (
+    "resolved": translatable(
+        "complaints resolved since midnight that are still resolved or closed"
+    ),
+    "overdue": translatable(
         "open complaints past their resolution deadline, or past their acknowledgement"
         " deadline unacknowledged; not while waiting (the clock is stopped)"
     ),

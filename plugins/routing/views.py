@@ -10,7 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import flask
+from babel.dates import format_date
 from flask import Response, abort, jsonify, render_template, request, stream_with_context
+from flask_babel import get_locale, gettext
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates
 from sqlalchemy import select
@@ -37,6 +39,10 @@ from plugins.routing.schemas import (
 )
 from plugins.routing.state import routing_state
 from plugins.routing.stats import (
+    BELOW_MIN_SAMPLE,
+    NO_DISTRICT,
+    NOT_LOCATED,
+    NOTHING_DUE_YET,
     Window,
     accountability,
     daily_trend,
@@ -266,7 +272,7 @@ def dashboard() -> str:
     actor = current_actor()
     return render_template(
         "routing/dashboard.html",
-        report=accountability(actor, window, filters, now, ranking_min_sample()),
+        report=_translated(accountability(actor, window, filters, now, ranking_min_sample())),
         form=_form_values(window, filters, state.timezone),
         timezone=state.timezone,
         agencies=sorted(catalog().agencies.values(), key=lambda agency: agency.name),
@@ -286,9 +292,10 @@ def _at_a_glance(actor: Actor, now: datetime, timezone: ZoneInfo) -> dict[str, A
     scope = {"agency": agency} if agency else {}
     trend = daily_trend(actor, scope, now, timezone)
     spec = catalog().agencies.get(agency) if agency else None
+    today = todays_figures(actor, scope, now, timezone)
     return {
-        "scope": {"agency": agency, "name": spec.name if spec else agency or "the city"},
-        "today": todays_figures(actor, scope, now, timezone),
+        "scope": {"agency": agency, "name": spec.name if spec else agency or gettext("the city")},
+        "today": {**today, "definitions": _translated_definitions(today["definitions"])},
         "trend": trend,
         "chart": trend_chart(trend),
         "overdue": overdue_complaints(actor, scope, now) if actor.is_staff else [],
@@ -305,12 +312,32 @@ def _days_window(
     try:
         return report_window(now, since, until)
     except ValueError:
-        abort(400, "The first day must not be after the last day.")
+        abort(400, gettext("The first day must not be after the last day."))
 
 
 def _first_problem(error: ValidationError) -> str:
     name, problems = next(iter(error.normalized_messages().items()))
     return f"{name}: {problems[0] if isinstance(problems, list) else problems}"
+
+
+def _translated(report: dict[str, Any]) -> dict[str, Any]:
+    """The figures as the page shows them: the texts the API publishes in English translated."""
+    min_sample = report["ranking"]["min_sample"]
+    notes = {
+        NOT_LOCATED: gettext(NOT_LOCATED),
+        BELOW_MIN_SAMPLE % {"count": min_sample}: gettext(BELOW_MIN_SAMPLE, count=min_sample),
+        NOTHING_DUE_YET: gettext(NOTHING_DUE_YET),
+    }
+    for unit in (*report["agencies"], *report["districts"]):
+        unit["note"] = notes.get(unit["note"], unit["note"])
+        if unit["code"] is None and unit["name"] == NO_DISTRICT:
+            unit["name"] = gettext(NO_DISTRICT)
+    definitions = _translated_definitions(report["ranking"]["definitions"])
+    return {**report, "ranking": {**report["ranking"], "definitions": definitions}}
+
+
+def _translated_definitions(definitions: dict[str, str]) -> dict[str, str]:
+    return {name: gettext(meaning) for name, meaning in definitions.items()}
 
 
 def _form_values(window: Window, filters: dict[str, str], timezone: ZoneInfo) -> dict[str, Any]:
@@ -354,7 +381,7 @@ def trend_chart(days: list[dict[str, Any]]) -> dict[str, Any]:
                     "x": round(left + offset * (BAR_WIDTH + 2), 1),
                     "y": round(PLOT_BOTTOM - tall, 1),
                     "height": tall,
-                    "title": f"{when}: {day[figure]} {figure}",
+                    "title": _bar_title(when, figure, day[figure]),
                 }
             )
         labels.append({"x": round(PLOT_LEFT + (index + 0.5) * slot, 1), "text": day["day"].day})
@@ -370,7 +397,11 @@ def trend_chart(days: list[dict[str, Any]]) -> dict[str, Any]:
         "bars": bars,
         "ticks": ticks,
         "labels": labels,
-        "days": f"{_day_name(days[0]['day'])} to {_day_name(days[-1]['day'])}",
+        "days": gettext(
+            "%(first)s to %(last)s",
+            first=_day_name(days[0]["day"]),
+            last=_day_name(days[-1]["day"]),
+        ),
         "summary": _trend_summary(days),
     }
 
@@ -383,21 +414,37 @@ def _tick_step(highest: int) -> int:
 
 
 def _day_name(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """The day in the visitor's language ("1 March 2026"); English outside a request."""
+    return format_date(day, "d MMMM y", locale=get_locale() or "en")
+
+
+def _bar_title(when: str, figure: str, count: int) -> str:
+    if figure == "received":
+        return gettext("%(day)s: %(count)s received", day=when, count=count)
+    return gettext("%(day)s: %(count)s resolved", day=when, count=count)
 
 
 def _trend_summary(days: list[dict[str, Any]]) -> str:
     """What the chart shows, in one sentence for a screen reader."""
-    received = sum(day["received"] for day in days)
-    resolved = sum(day["resolved"] for day in days)
-    sentence = (
-        f"Complaints received and resolved per day, {len(days)} days from"
-        f" {_day_name(days[0]['day'])} to {_day_name(days[-1]['day'])}:"
-        f" {received} received and {resolved} resolved in all"
-    )
-    if received:
-        busiest = max(days, key=lambda day: day["received"])
-        sentence += (
-            f"; most received in a day: {busiest['received']}, on {_day_name(busiest['day'])}"
+    figures = {
+        "days": len(days),
+        "first": _day_name(days[0]["day"]),
+        "last": _day_name(days[-1]["day"]),
+        "received": sum(day["received"] for day in days),
+        "resolved": sum(day["resolved"] for day in days),
+    }
+    if not figures["received"]:
+        return gettext(
+            "Complaints received and resolved per day, %(days)s days from %(first)s to"
+            " %(last)s: %(received)s received and %(resolved)s resolved in all.",
+            **figures,
         )
-    return sentence + "."
+    busiest = max(days, key=lambda day: day["received"])
+    return gettext(
+        "Complaints received and resolved per day, %(days)s days from %(first)s to"
+        " %(last)s: %(received)s received and %(resolved)s resolved in all; most received"
+        " in a day: %(most)s, on %(busiest)s.",
+        most=busiest["received"],
+        busiest=_day_name(busiest["day"]),
+        **figures,
+    )

@@ -1,12 +1,19 @@
 // The cameras page: the cameras this visitor may see, on a map and in a list by area, their
 // status kept current by the live feed; a panel shows the chosen camera's latest frame.
 // Relative, so that core's helpers are found wherever the app is mounted (/cameras/static/ → /static/).
-import { api, apiToken, connectLive, el, formatTime, makeMap, showAlert } from "../../static/common.js";
+import { api, apiToken, connectLive, el, formatTime, makeMap, showAlert, t } from "../../static/common.js";
 
 // The server keeps a frame about this long: asking more often would only get the same one.
 const REFRESH_MS = 5000;
-const STATUSES = ["online", "degraded", "offline", "unknown"];
-const NO_AREA = "Other";
+// Each status by its name in the page's language; the API's name stays in data-status.
+const STATUS_WORDS = {
+  online: t("online"),
+  degraded: t("degraded"),
+  offline: t("offline"),
+  unknown: t("unknown"),
+};
+const STATUSES = Object.keys(STATUS_WORDS);
+const NO_AREA = t("Other");
 
 const mapNode = document.getElementById("camera-map");
 const groupsNode = document.getElementById("camera-groups");
@@ -53,7 +60,7 @@ function statusBadge(status) {
     "span",
     { className: "camera-status", dataset: { status: known } },
     el("span", { className: `camera-shape camera-${known}`, "aria-hidden": "true" }),
-    el("span", { className: "camera-status-word" }, known),
+    el("span", { className: "camera-status-word" }, STATUS_WORDS[known]),
   );
 }
 
@@ -63,7 +70,7 @@ function markerIcon(camera) {
 }
 
 function markerTitle(camera) {
-  return `${camera.name}: ${knownStatus(camera.status)}`;
+  return `${camera.name}: ${STATUS_WORDS[knownStatus(camera.status)]}`;
 }
 
 // --- the list ------------------------------------------------------------------------------
@@ -133,9 +140,14 @@ function render() {
   cluster.clearLayers();
   cluster.addLayers(shown.map((camera) => cameras.get(camera.id).marker));
   const total = cameras.size;
-  countNode.textContent = shown.length === total ? `${total} cameras` : `${shown.length} of ${total} cameras`;
+  countNode.textContent = cameraCount(shown.length, total);
   listEmpty.hidden = shown.length > 0;
   if (focusedId) entryButton(focusedId)?.focus();
+}
+
+function cameraCount(shown, total) {
+  if (shown !== total) return t("{shown} of {total} cameras", { shown, total });
+  return total === 1 ? t("1 camera") : t("{total} cameras", { total });
 }
 
 // --- cameras and their markers -------------------------------------------------------------
@@ -166,7 +178,7 @@ async function loadCameras() {
   try {
     list = await api("/api/v1/cctv/cameras");
   } catch (problem) {
-    showAlert(listError, `Could not load the cameras: ${problem.message}`);
+    showAlert(listError, t("Could not load the cameras: {problem}", { problem: problem.message }));
     return [];
   }
   showAlert(listError, "");
@@ -213,9 +225,10 @@ function showFacts(camera) {
   panelTitle.textContent = camera.name;
   panelArea.textContent = camera.area || NO_AREA;
   const since = camera.status_changed_at ? formatTime(camera.status_changed_at) : "";
-  panelStatus.replaceChildren(statusBadge(camera.status), since ? el("span", { className: "since" }, ` since ${since}`) : "");
-  panelTags.textContent = camera.tags && camera.tags.length ? camera.tags.join(", ") : "none";
-  image.alt = `Latest picture from ${camera.name}`;
+  const sinceText = since ? el("span", { className: "since" }, ` ${t("since {time}", { time: since })}`) : "";
+  panelStatus.replaceChildren(statusBadge(camera.status), sinceText);
+  panelTags.textContent = camera.tags && camera.tags.length ? camera.tags.join(", ") : t("none");
+  image.alt = t("Latest picture from {name}", { name: camera.name });
 }
 
 function openCamera(id, opener, fromList) {
@@ -232,7 +245,7 @@ function openCamera(id, opener, fromList) {
   entryButton(id)?.setAttribute("aria-current", "true");
   showFacts(known.camera);
   showProblem("");
-  frameNote.textContent = known.camera.snapshot ? "Loading the latest picture…" : "";
+  frameNote.textContent = known.camera.snapshot ? t("Loading the latest picture…") : "";
   panel.hidden = false;
   panelTitle.focus();
   if (fromList && cluster.hasLayer(known.marker)) cluster.zoomToShowLayer(known.marker);
@@ -276,8 +289,8 @@ function showFrame(blob, ageSeconds, stale) {
   if (previous) URL.revokeObjectURL(previous);
   showProblem("");
   frameNote.textContent = stale
-    ? `Last frame ${ageSeconds} s old: the camera is not answering right now.`
-    : `Live picture, refreshed every ${REFRESH_MS / 1000} s.`;
+    ? t("Last frame {seconds} s old: the camera is not answering right now.", { seconds: ageSeconds })
+    : t("Live picture, refreshed every {seconds} s.", { seconds: REFRESH_MS / 1000 });
 }
 
 // --- refreshing frames ---------------------------------------------------------------------
@@ -311,11 +324,11 @@ async function frameOutcome(response) {
   const body = await response.json().catch(() => null);
   const code = body && body.error ? body.error.code : null;
   if (response.status === 503) {
-    return { problem: "This camera is down: it sends no picture right now. Trying again every few seconds.", again: true };
+    return { problem: t("This camera is down: it sends no picture right now. Trying again every few seconds."), again: true };
   }
-  if (code === "no_frames") return { problem: "This camera gives no still pictures.", again: false };
-  if (response.status === 404) return { problem: "This camera is no longer available.", again: false };
-  return { problem: `Could not load the picture: the server answered ${response.status}.`, again: true };
+  if (code === "no_frames") return { problem: t("This camera gives no still pictures."), again: false };
+  if (response.status === 404) return { problem: t("This camera is no longer available."), again: false };
+  return { problem: t("Could not load the picture: the server answered {status}.", { status: response.status }), again: true };
 }
 
 async function loadFrame() {
@@ -323,7 +336,7 @@ async function loadFrame() {
   const known = cameras.get(viewer.id);
   if (!known) return;
   if (!known.camera.snapshot) {
-    showProblem("This camera gives no still pictures.");
+    showProblem(t("This camera gives no still pictures."));
     return;
   }
   const controller = new AbortController();
@@ -336,7 +349,7 @@ async function loadFrame() {
     const response = await fetch(url, { headers, credentials: "same-origin", signal: controller.signal });
     outcome = await frameOutcome(response);
   } catch {
-    outcome = { problem: "Could not reach the server. Trying again…", again: true };
+    outcome = { problem: t("Could not reach the server. Trying again…"), again: true };
   }
   if (viewer.controller !== controller) return; // closed, hidden or another camera meanwhile
   viewer.controller = null;

@@ -13,6 +13,7 @@ import {
   historyList,
   loadAgencies,
   showAlert,
+  t,
 } from "../../static/common.js";
 
 const ME = "/api/v1/dispatch/officers/me";
@@ -25,26 +26,26 @@ const ACK_TIMEOUT_MS = 10000;
 const SELF_CHOSEN = ["available", "busy", "off_duty"];
 
 const DUTY_TEXT = {
-  available: "You are available: new jobs can be offered to you.",
-  busy: "You are busy: no new jobs are offered to you.",
-  off_duty: "You are off duty.",
-  offered: "A job is offered to you: answer it below.",
-  en_route: "You are on your way to a job. The duty buttons return when it is done.",
-  on_site: "You are on site. The duty buttons return when the job is done.",
+  available: t("You are available: new jobs can be offered to you."),
+  busy: t("You are busy: no new jobs are offered to you."),
+  off_duty: t("You are off duty."),
+  offered: t("A job is offered to you: answer it below."),
+  en_route: t("You are on your way to a job. The duty buttons return when it is done."),
+  on_site: t("You are on site. The duty buttons return when the job is done."),
 };
 const ASSIGNMENT_TEXT = {
-  accepted: "You accepted this job: on your way.",
-  on_site: "You are on site.",
+  accepted: t("You accepted this job: on your way."),
+  on_site: t("You are on site."),
 };
 const WITHDRAWN_TEXT = {
-  expired: "The offer timed out and went to the next officer.",
-  finished: "The offered report was closed meanwhile: nothing to do.",
-  withdrawn: "The offered report went to another agency: nothing to do.",
+  expired: t("The offer timed out and went to the next officer."),
+  finished: t("The offered report was closed meanwhile: nothing to do."),
+  withdrawn: t("The offered report went to another agency: nothing to do."),
 };
 const GEO_ERRORS = {
-  1: "Location is blocked for this site. Allow it in the browser's site settings, or dispatch cannot find you.",
-  2: "Your phone cannot find its position right now (no GPS or network signal). Still trying.",
-  3: "Finding your position takes too long. Still trying.",
+  1: t("Location is blocked for this site. Allow it in the browser's site settings, or dispatch cannot find you."),
+  2: t("Your phone cannot find its position right now (no GPS or network signal). Still trying."),
+  3: t("Finding your position takes too long. Still trying."),
 };
 
 const $ = (id) => document.getElementById(id);
@@ -103,7 +104,7 @@ function problemText(problem) {
 }
 
 function distanceText(metres) {
-  if (metres === null || metres === undefined) return "unknown";
+  if (metres === null || metres === undefined) return t("unknown");
   return metres < 1000 ? `${Math.round(metres)} m` : `${(metres / 1000).toFixed(1)} km`;
 }
 
@@ -112,10 +113,10 @@ function ask(event, payload) {
   return new Promise((resolve, reject) => {
     socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (timedOut, answer) => {
       if (timedOut) {
-        reject(new ApiProblem(0, "timeout", "The server did not answer in time. Check your connection and try again."));
+        reject(new ApiProblem(0, "timeout", t("The server did not answer in time. Check your connection and try again.")));
       } else if (!answer || !answer.ok) {
         const error = (answer && answer.error) || {};
-        reject(new ApiProblem(0, error.code || "refused", error.message || "The server refused.", error.fields || null));
+        reject(new ApiProblem(0, error.code || "refused", error.message || t("The server refused."), error.fields || null));
       } else {
         resolve(answer);
       }
@@ -149,13 +150,13 @@ function upload(path, body, onProgress) {
         new ApiProblem(
           request.status,
           error.code || `http_${request.status}`,
-          error.message || `The server answered ${request.status}.`,
+          error.message || t("The server answered {status}.", { status: request.status }),
           error.fields || null,
         ),
       );
     });
     request.addEventListener("error", () =>
-      reject(new ApiProblem(0, "network", "Could not reach the server. Check your connection and try again.")),
+      reject(new ApiProblem(0, "network", t("Could not reach the server. Check your connection and try again."))),
     );
     request.send(body);
   });
@@ -204,7 +205,7 @@ document.addEventListener("keydown", unlockAudio);
 
 function renderDuty(busy = false) {
   if (!me) return;
-  duty.state.textContent = DUTY_TEXT[me.state] || `You are ${me.state.replaceAll("_", " ")}.`;
+  duty.state.textContent = DUTY_TEXT[me.state] || t("You are {state}.", { state: me.state.replaceAll("_", " ") });
   const choosable = SELF_CHOSEN.includes(me.state);
   for (const button of duty.buttons) {
     button.setAttribute("aria-pressed", String(button.dataset.duty === me.state));
@@ -221,7 +222,7 @@ async function setDuty(state) {
   try {
     me = { ...me, ...(await api(ME, { method: "PUT", json: { state } })) };
   } catch (problem) {
-    showAlert(duty.error, `Could not change your duty: ${problemText(problem)}`);
+    showAlert(duty.error, t("Could not change your duty: {problem}", { problem: problemText(problem) }));
     if (problem.code === "on_assignment") await loadMe();
   }
   renderDuty();
@@ -245,7 +246,7 @@ function sharing() {
 function startSharing() {
   if (sharing()) return;
   if (!navigator.geolocation) {
-    showAlert(duty.positionError, "This browser cannot tell your position, so dispatch cannot find you. Use the phone's own browser.");
+    showAlert(duty.positionError, t("This browser cannot tell your position, so dispatch cannot find you. Use the phone's own browser."));
     return;
   }
   const options = { enableHighAccuracy: true, maximumAge: 10000, timeout: 30000 };
@@ -289,7 +290,7 @@ function heardFix(position) {
 }
 
 function geolocationFailed(error) {
-  showAlert(duty.positionError, GEO_ERRORS[error.code] || `Your position is unknown: ${error.message}`);
+  showAlert(duty.positionError, GEO_ERRORS[error.code] || t("Your position is unknown: {problem}", { problem: error.message }));
 }
 
 async function sharePosition() {
@@ -302,20 +303,22 @@ async function sharePosition() {
     lastSharedAt = Date.now();
     showAlert(duty.positionError, "");
   } catch (problem) {
-    showAlert(duty.positionError, `Your position was not shared: ${problemText(problem)}`);
+    showAlert(duty.positionError, t("Your position was not shared: {problem}", { problem: problemText(problem) }));
   }
   renderPosition();
 }
 
 function renderPosition() {
   if (!sharing()) {
-    duty.position.textContent = "Your position is not shared while you are off duty.";
+    duty.position.textContent = t("Your position is not shared while you are off duty.");
   } else if (lastSharedAt === null) {
-    duty.position.textContent = "Finding your position…";
+    duty.position.textContent = t("Finding your position…");
   } else {
     const seconds = Math.max(0, Math.round((Date.now() - lastSharedAt) / 1000));
-    const accuracy = myFix && myFix.accuracy !== null ? ` (within ${Math.round(myFix.accuracy)} m)` : "";
-    duty.position.textContent = `Position shared ${seconds} s ago${accuracy}.`;
+    duty.position.textContent =
+      myFix && myFix.accuracy !== null
+        ? t("Position shared {seconds} s ago (within {accuracy} m).", { seconds, accuracy: Math.round(myFix.accuracy) })
+        : t("Position shared {seconds} s ago.", { seconds });
   }
 }
 
@@ -325,15 +328,20 @@ function showOffer(offered, complaint, deadline) {
   const fresh = !announcedOffers.has(offered.id);
   announcedOffers.add(offered.id);
   offer = { offer: offered, complaint, deadline: fresh || !offer ? deadline : offer.deadline };
+  // Each fact keyed in English (data-fact), labelled in the page's language.
   const facts = [
-    ["Distance", distanceText(offered.distance_m)],
-    ["Address", complaint.address || `${Number(complaint.lat).toFixed(5)}, ${Number(complaint.lon).toFixed(5)}`],
-    ["Reported", formatTime(complaint.created_at)],
+    ["Distance", t("Distance"), distanceText(offered.distance_m)],
+    ["Address", t("Address"), complaint.address || `${Number(complaint.lat).toFixed(5)}, ${Number(complaint.lon).toFixed(5)}`],
+    ["Reported", t("Reported"), formatTime(complaint.created_at)],
   ];
   offerView.details.replaceChildren(
     el("p", { className: "offer-category" }, categoryText(complaint), ` #${complaint.id}`),
     el("p", { className: "description" }, complaint.description || ""),
-    el("dl", { className: "offer-facts" }, facts.map(([term, value]) => [el("dt", {}, term), el("dd", { dataset: { fact: term } }, value)])),
+    el(
+      "dl",
+      { className: "offer-facts" },
+      facts.map(([term, label, value]) => [el("dt", {}, label), el("dd", { dataset: { fact: term } }, value)]),
+    ),
   );
   showAlert(offerView.error, "");
   offerView.section.hidden = false;
@@ -341,7 +349,7 @@ function showOffer(offered, complaint, deadline) {
   renderIdle();
   if (!fresh) return;
   showAlert(news, "");
-  document.title = `New job offered · ${baseTitle}`;
+  document.title = [t("New job offered"), baseTitle].join(" · ");
   offerView.title.focus();
   beep();
 }
@@ -357,9 +365,10 @@ function renderCountdown() {
   if (!offer) return;
   const left = Math.max(0, Math.ceil((offer.deadline - Date.now()) / 1000));
   const open = left > 0;
+  const time = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
   offerView.countdown.textContent = open
-    ? `Answer within ${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`
-    : "Time is up: the offer goes to the next officer.";
+    ? t("Answer within {time}", { time })
+    : t("Time is up: the offer goes to the next officer.");
   offerView.countdown.classList.toggle("urgent", left <= 10);
   if (!offerView.accept.dataset.busy) offerView.accept.disabled = offerView.decline.disabled = !open;
 }
@@ -374,7 +383,7 @@ async function answerOffer(accept) {
     if (socket.connected) await ask(accept ? "dispatch.accept" : "dispatch.decline", { offer_id: id });
     else await api(`/api/v1/dispatch/offers/${id}/${accept ? "accept" : "decline"}`, { method: "POST" });
     clearOffer();
-    showAlert(news, accept ? "" : "Declined: the job goes to the next officer.");
+    showAlert(news, accept ? "" : t("Declined: the job goes to the next officer."));
     await loadMe();
     if (accept && job) jobView.title.focus();
   } catch (problem) {
@@ -383,7 +392,7 @@ async function answerOffer(accept) {
       showAlert(news, problemText(problem));
       await loadMe();
     } else {
-      showAlert(offerView.error, `Your answer did not go through: ${problemText(problem)}`);
+      showAlert(offerView.error, t("Your answer did not go through: {problem}", { problem: problemText(problem) }));
     }
   } finally {
     delete offerView.accept.dataset.busy;
@@ -403,10 +412,10 @@ function renderDirections() {
   const link = jobView.directions;
   if (from) {
     link.href = `https://www.openstreetmap.org/directions?route=${from.lat}%2C${from.lon}%3B${lat}%2C${lon}`;
-    link.textContent = "Directions from where you are";
+    link.textContent = t("Directions from where you are");
   } else {
     link.href = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=18/${lat}/${lon}`;
-    link.textContent = "Show the spot on the map";
+    link.textContent = t("Show the spot on the map");
   }
 }
 
@@ -442,7 +451,7 @@ async function showJob(assignment) {
 
 function endJob() {
   if (job && !endingJob) {
-    showAlert(news, `Your job on report #${job.complaint.id} ended: it was closed or went to another agency.`);
+    showAlert(news, t("Your job on report #{id} ended: it was closed or went to another agency.", { id: job.complaint.id }));
   }
   job = null;
   endingJob = false;
@@ -470,9 +479,13 @@ async function uploadPhoto(input) {
       renderJob();
     }
     if (kind === "after") showAlert(jobView.statusError, "");
-    showAlert(jobView.photoDone, kind === "after" ? "After photo attached: you can mark the job fixed." : "Before photo attached.");
+    showAlert(jobView.photoDone, kind === "after" ? t("After photo attached: you can mark the job fixed.") : t("Before photo attached."));
   } catch (problem) {
-    showAlert(jobView.photoError, `The ${kind} photo was not attached: ${problemText(problem)}`);
+    const values = { problem: problemText(problem) };
+    showAlert(
+      jobView.photoError,
+      kind === "after" ? t("The after photo was not attached: {problem}", values) : t("The before photo was not attached: {problem}", values),
+    );
   } finally {
     input.value = "";
     setPhotoBusy(false);
@@ -506,16 +519,16 @@ async function changeStatus(status) {
     jobView.note.value = "";
     if (status === "resolved") {
       await loadMe();
-      showAlert(news, `Report #${id} is fixed. ${DUTY_TEXT[me.state] || ""}`);
+      showAlert(news, [t("Report #{id} is fixed.", { id }), DUTY_TEXT[me.state] || ""].join(" "));
       news.focus();
       return;
     }
     job.complaint = complaint;
-    showAlert(jobView.statusDone, "Marked: you are working on it.");
+    showAlert(jobView.statusDone, t("Marked: you are working on it."));
   } catch (problem) {
     endingJob = false;
-    const hint = problem.code === "after_photo_required" ? " Take it with “After photo” above." : "";
-    showAlert(jobView.statusError, `${problemText(problem)}${hint}`);
+    const hint = problem.code === "after_photo_required" ? t("Take it with “After photo” above.") : "";
+    showAlert(jobView.statusError, [problemText(problem), hint].filter(Boolean).join(" "));
   }
   if (job) renderJob();
 }
@@ -532,7 +545,7 @@ async function loadMe() {
   try {
     me = await api(ME);
   } catch (problem) {
-    showAlert(pageError, `Could not load your duty and jobs: ${problemText(problem)}`);
+    showAlert(pageError, t("Could not load your duty and jobs: {problem}", { problem: problemText(problem) }));
     return;
   }
   showAlert(pageError, "");
@@ -547,7 +560,7 @@ async function loadMe() {
     if (me.assignment) await showJob(me.assignment);
     else endJob();
   } catch (problem) {
-    showAlert(pageError, `Could not load the report: ${problemText(problem)}`);
+    showAlert(pageError, t("Could not load the report: {problem}", { problem: problemText(problem) }));
   }
   renderIdle();
 }
@@ -568,7 +581,7 @@ socket.on("dispatch.offer", ({ offer: offered, complaint }) => {
 socket.on("dispatch.withdrawn", ({ offer_id: offerId, reason }) => {
   if (offer && offer.offer.id === offerId) {
     clearOffer();
-    showAlert(news, WITHDRAWN_TEXT[reason] || "The offer was withdrawn.");
+    showAlert(news, WITHDRAWN_TEXT[reason] || t("The offer was withdrawn."));
   }
   loadMe();
 });

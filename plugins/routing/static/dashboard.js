@@ -2,19 +2,19 @@
 // map, moved by the live feed, and SLA breaches and dispatch alerts listed as they are heard.
 // Everything else on the page is rendered on the server and needs no script.
 // Relative, so that core's helpers are found wherever the app is mounted (/routing/static/ → /static/).
-import { ApiProblem, api, categoryText, connectLive, el, formatTime, makeMap } from "../../static/common.js";
+import { ApiProblem, api, categoryText, connectLive, el, formatTime, makeMap, t } from "../../static/common.js";
 
 // Admins hear no agency's room, so their chosen agency's officers are fetched again this often.
 const ADMIN_REFRESH_MS = 30000;
 const BREACHES_KEPT = 100;
 
 const OFFICER_STATES = {
-  available: "available",
-  offered: "offered a report",
-  en_route: "on the way",
-  on_site: "on site",
-  busy: "busy",
-  off_duty: "off duty",
+  available: t("available"),
+  offered: t("offered a report"),
+  en_route: t("on the way"),
+  on_site: t("on site"),
+  busy: t("busy"),
+  off_duty: t("off duty"),
 };
 
 // --- SLA breaches and dispatch alerts --------------------------------------------------------
@@ -23,22 +23,29 @@ const breaches = document.getElementById("breaches");
 const breachesEmpty = document.getElementById("breaches-empty");
 
 function breachText(payload) {
-  if (payload.deadline === "acknowledge") return "Not acknowledged in time";
-  if (payload.deadline === "resolve") return "Not resolved in time";
-  if (payload.deadline === "escalation") return `Escalated (${payload.escalation || "rule"})`;
-  return "Deadline missed";
+  if (payload.deadline === "acknowledge") return t("Not acknowledged in time");
+  if (payload.deadline === "resolve") return t("Not resolved in time");
+  if (payload.deadline === "escalation") {
+    return payload.escalation ? t("Escalated ({escalation})", { escalation: payload.escalation }) : t("Escalated (rule)");
+  }
+  return t("Deadline missed");
 }
 
 function dispatchAlertText(payload) {
-  if (payload.reason === "refused") return `Refused by field officers ${payload.refusals} times`;
-  if (payload.reason === "unanswered") return "No field officer took it";
-  return "Dispatch needs attention";
+  if (payload.reason === "refused") return t("Refused by field officers {refusals} times", { refusals: payload.refusals });
+  if (payload.reason === "unanswered") return t("No field officer took it");
+  return t("Dispatch needs attention");
+}
+
+function missedText(deadline, dueAt) {
+  const values = { due: formatTime(dueAt) };
+  return deadline === "acknowledge" ? t("not acknowledged by {due}", values) : t("not resolved by {due}", values);
 }
 
 function addBreach(kind, text, payload) {
   if (!breaches) return;
   const complaint = payload.complaint || {};
-  const due = payload.due_at ? ` Due ${formatTime(payload.due_at)}.` : "";
+  const due = payload.due_at ? ` ${t("Due {time}.", { time: formatTime(payload.due_at) })}` : "";
   const now = new Date();
   breaches.prepend(
     el(
@@ -94,7 +101,7 @@ function noteOverdue(payload) {
   const scope = section && section.dataset.agency;
   if (!map || overdueMarkers.has(complaint.id) || (scope && complaint.agency !== scope)) return;
   if (payload.deadline !== "acknowledge" && payload.deadline !== "resolve") return;
-  const title = `${categoryText(complaint)} #${complaint.id}: not ${payload.deadline}d by ${formatTime(payload.due_at)}`;
+  const title = `${categoryText(complaint)} #${complaint.id}: ${missedText(payload.deadline, payload.due_at)}`;
   if (section.hidden) {
     section.hidden = false; // hidden for want of officers and of overdue complaints until now
     map.invalidateSize();
@@ -106,7 +113,7 @@ function noteOverdue(payload) {
       "li",
       { dataset: { complaint: complaint.id } },
       complaintLink(complaint.id, `${categoryText(complaint)} #${complaint.id}`),
-      `: not ${payload.deadline}d by ${formatTime(payload.due_at)}`,
+      `: ${missedText(payload.deadline, payload.due_at)}`,
     ),
   );
   document.getElementById("overdue-empty").hidden = true;
@@ -130,10 +137,10 @@ let officersAgency = section ? section.dataset.agency : "";
 let refreshTimer = null;
 
 function officerText(officer) {
-  const state = OFFICER_STATES[officer.state] || String(officer.state).replaceAll("_", " ");
-  if (!officer.position) return `${officer.name}: ${state}, position unknown`;
-  const old = officer.position_known ? "" : " (old)";
-  return `${officer.name}: ${state}, position of ${formatTime(officer.position.at)}${old}`;
+  const values = { name: officer.name, state: OFFICER_STATES[officer.state] || String(officer.state).replaceAll("_", " ") };
+  if (!officer.position) return t("{name}: {state}, position unknown", values);
+  const text = t("{name}: {state}, position of {time}", { ...values, time: formatTime(officer.position.at) });
+  return officer.position_known ? text : `${text} ${t("(old)")}`;
 }
 
 function officerIcon(officer) {
@@ -199,7 +206,7 @@ function loadOfficers() {
 async function fetchOfficers() {
   if (!officersAgency) {
     clearOfficers();
-    officersState.textContent = "Choose an agency to see its officers.";
+    officersState.textContent = t("Choose an agency to see its officers.");
     return;
   }
   let list;
@@ -207,15 +214,16 @@ async function fetchOfficers() {
     list = await api(`/api/v1/dispatch/officers?agency=${encodeURIComponent(officersAgency)}`);
   } catch (problem) {
     if (problem instanceof ApiProblem && problem.status === 404) showOfficersMissing();
-    else officersState.textContent = `Officers could not be loaded: ${problem.message}`;
+    else officersState.textContent = t("Officers could not be loaded: {problem}", { problem: problem.message });
     return;
   }
   clearOfficers();
   list.forEach(placeOfficer);
   const located = list.filter((officer) => officer.position).length;
-  officersState.textContent = list.length
-    ? `${list.length} officer${list.length === 1 ? "" : "s"}, ${located} on the map.`
-    : "No officer of this agency has gone on duty yet.";
+  const values = { count: list.length, located };
+  if (!list.length) officersState.textContent = t("No officer of this agency has gone on duty yet.");
+  else if (list.length === 1) officersState.textContent = t("1 officer, {located} on the map.", values);
+  else officersState.textContent = t("{count} officers, {located} on the map.", values);
 }
 
 // Once, when the officers are first known: the view takes in them and the overdue complaints.
