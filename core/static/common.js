@@ -40,16 +40,45 @@ export async function api(path, { method = "GET", json, body, headers = {} } = {
     throw new ApiProblem(0, "network", t("Could not reach the server. Check your connection and try again."));
   }
   const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = (data && data.error) || {};
-    throw new ApiProblem(
-      response.status,
-      error.code || `http_${response.status}`,
-      error.message || t("The server answered {status}.", { status: response.status }),
-      error.fields || null,
-    );
-  }
+  if (!response.ok) throw problemOf(response.status, data);
   return data;
+}
+
+// The contract's error shape as an ApiProblem.
+function problemOf(status, data) {
+  const error = (data && data.error) || {};
+  return new ApiProblem(
+    status,
+    error.code || `http_${status}`,
+    error.message || t("The server answered {status}.", { status }),
+    error.fields || null,
+  );
+}
+
+// api()'s POST with XMLHttpRequest, for fetch cannot tell how much of a request body has gone:
+// onProgress(sent, total) as the upload goes (total 0: unknown), onUploaded() once it is all sent.
+export function postWithProgress(path, body, { headers = {}, onProgress = () => {}, onUploaded = () => {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", path);
+    request.setRequestHeader("Accept", "application/json");
+    if (apiToken) request.setRequestHeader("Authorization", `Bearer ${apiToken}`);
+    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
+    request.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : 0);
+    request.upload.onload = onUploaded;
+    request.onerror = () => reject(new ApiProblem(0, "network", t("Could not reach the server. Check your connection and try again.")));
+    request.onload = () => {
+      let data = null;
+      try {
+        data = JSON.parse(request.responseText);
+      } catch {
+        data = null;
+      }
+      if (request.status >= 200 && request.status < 300) resolve(data);
+      else reject(problemOf(request.status, data));
+    };
+    request.send(body);
+  });
 }
 
 let agenciesPromise = null;

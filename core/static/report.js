@@ -1,6 +1,6 @@
 // The report form: category and its questions, description, a point on the map, photos; sent once,
 // however often retried.
-import { ApiProblem, api, apiToken, el, loadAgencies, makeMap, newIdempotencyKey, showAlert, t } from "./common.js";
+import { api, apiToken, el, loadAgencies, makeMap, newIdempotencyKey, postWithProgress, showAlert, t } from "./common.js";
 
 const MAX_PHOTOS = 3;
 // Phone photos are several megabytes; this size is plenty for a crew to see the problem.
@@ -597,43 +597,6 @@ function uploaded() {
   uploadLabel.textContent = t("Sent; waiting for the answer…");
 }
 
-// api() with XMLHttpRequest, for fetch cannot tell how much of a request body has gone.
-function postWithProgress(path, body, headers) {
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    request.open("POST", path);
-    request.setRequestHeader("Accept", "application/json");
-    if (apiToken) request.setRequestHeader("Authorization", `Bearer ${apiToken}`);
-    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
-    request.upload.onprogress = (event) => showUpload(event.loaded, event.lengthComputable ? event.total : 0);
-    request.upload.onload = uploaded;
-    request.onerror = () => reject(new ApiProblem(0, "network", t("Could not reach the server. Check your connection and try again.")));
-    request.onload = () => {
-      let data = null;
-      try {
-        data = JSON.parse(request.responseText);
-      } catch {
-        data = null;
-      }
-      if (request.status >= 200 && request.status < 300) {
-        resolve(data);
-        return;
-      }
-      const error = (data && data.error) || {};
-      reject(
-        new ApiProblem(
-          request.status,
-          error.code || `http_${request.status}`,
-          error.message || t("The server answered {status}.", { status: request.status }),
-          error.fields || null,
-        ),
-      );
-    };
-    showUpload(0, 0);
-    request.send(body);
-  });
-}
-
 function setSending(state, label) {
   sending = state;
   submitButton.disabled = state;
@@ -652,7 +615,13 @@ form.addEventListener("submit", async (event) => {
   setSending(true, "Sending…");
   sendStatus.textContent = "Sending your report…";
   try {
-    const complaint = await postWithProgress("/api/v1/complaints", await formData(), { "Idempotency-Key": idempotencyKey });
+    const body = await formData();
+    showUpload(0, 0);
+    const complaint = await postWithProgress("/api/v1/complaints", body, {
+      headers: { "Idempotency-Key": idempotencyKey },
+      onProgress: showUpload,
+      onUploaded: uploaded,
+    });
     sendStatus.textContent = `Report #${complaint.id} received.`;
     window.location.assign(`/complaints/${complaint.id}`);
   } catch (problem) {

@@ -4,7 +4,6 @@
 import {
   ApiProblem,
   api,
-  apiToken,
   categoryText,
   complaintNodes,
   connectLive,
@@ -12,6 +11,7 @@ import {
   formatTime,
   historyList,
   loadAgencies,
+  postWithProgress,
   showAlert,
   t,
 } from "../../static/common.js";
@@ -121,44 +121,6 @@ function ask(event, payload) {
         resolve(answer);
       }
     });
-  });
-}
-
-// A multipart upload that reports its progress (fetch cannot), with api()'s error shape.
-function upload(path, body, onProgress) {
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest();
-    request.open("POST", path);
-    request.setRequestHeader("Accept", "application/json");
-    if (apiToken) request.setRequestHeader("Authorization", `Bearer ${apiToken}`);
-    request.upload.addEventListener("progress", (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
-    });
-    request.addEventListener("load", () => {
-      let data = null;
-      try {
-        data = JSON.parse(request.responseText);
-      } catch {
-        data = null;
-      }
-      if (request.status >= 200 && request.status < 300) {
-        resolve(data);
-        return;
-      }
-      const error = (data && data.error) || {};
-      reject(
-        new ApiProblem(
-          request.status,
-          error.code || `http_${request.status}`,
-          error.message || t("The server answered {status}.", { status: request.status }),
-          error.fields || null,
-        ),
-      );
-    });
-    request.addEventListener("error", () =>
-      reject(new ApiProblem(0, "network", t("Could not reach the server. Check your connection and try again."))),
-    );
-    request.send(body);
   });
 }
 
@@ -471,8 +433,10 @@ async function uploadPhoto(input) {
   showAlert(jobView.photoDone, "");
   setPhotoBusy(true);
   try {
-    const complaint = await upload(`/api/v1/complaints/${id}/photos`, body, (done) => {
-      jobView.progress.value = Math.round(done * 100);
+    const complaint = await postWithProgress(`/api/v1/complaints/${id}/photos`, body, {
+      onProgress: (sent, total) => {
+        if (total) jobView.progress.value = Math.round((sent / total) * 100);
+      },
     });
     if (job && job.complaint.id === id) {
       job.complaint = complaint;
