@@ -416,6 +416,21 @@ export function makeMap(element, options = {}) {
   return map;
 }
 
+// A cluster of markers takes the colour of its most urgent report: any open one makes it red.
+export function clusterIcon(group) {
+  const statuses = group.getAllChildMarkers().map((marker) => marker.options.complaintStatus);
+  const urgent = ["open", "acknowledged", "resolved"].find((status) =>
+    statuses.some((each) => statusClass(each) === statusClass(status)),
+  );
+  const count = group.getChildCount();
+  const size = count < 10 ? 34 : count < 100 ? 40 : 48;
+  return L.divIcon({
+    html: el("span", {}, count),
+    className: `cluster ${statusClass(urgent || "rejected")}`,
+    iconSize: [size, size],
+  });
+}
+
 export function statusIcon(status) {
   return L.divIcon({ className: `pin ${statusClass(status)}`, iconSize: [18, 18] });
 }

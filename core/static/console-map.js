@@ -1,6 +1,6 @@
 // The console's map: the queue's reports in their status colours, and the agency's field
 // officers where they are, moved by the live feed.
-import { api, categoryText, el, formatTime, makeMap, statusClass, statusText, t } from "./common.js";
+import { api, categoryText, clusterIcon, el, formatTime, makeMap, statusClass, statusText, t } from "./common.js";
 
 const SELECTED_SIZE = 26;
 const PIN_SIZE = 18;
@@ -28,20 +28,6 @@ function complaintTitle(complaint) {
   });
 }
 
-// A cluster takes the colour of its most urgent report, as on the home map.
-function clusterIcon(group) {
-  const statuses = group.getAllChildMarkers().map((marker) => marker.options.complaintStatus);
-  const urgent = ["open", "acknowledged", "resolved"].find((status) =>
-    statuses.some((each) => statusClass(each) === statusClass(status)),
-  );
-  const count = group.getChildCount();
-  const size = count < 10 ? 34 : count < 100 ? 40 : 48;
-  return L.divIcon({
-    html: el("span", {}, count),
-    className: `cluster ${statusClass(urgent || "rejected")}`,
-    iconSize: [size, size],
-  });
-}
 
 // The reports on the map; onSelect(id) when one is clicked (or Enter on a focused marker).
 export class QueueMap {

@@ -2,12 +2,12 @@
 import {
   api,
   categoryText,
+  clusterIcon,
   connectLive,
   el,
   makeMap,
   showAlert,
   statusBadge,
-  statusClass,
   statusIcon,
   summaryNodes,
   t,
@@ -33,20 +33,6 @@ map.addLayer(cluster);
 const shown = new Map(); // complaint id -> {item, marker}
 let nextCursor = null;
 
-// A cluster takes the colour of its most urgent report: any open one makes it red.
-function clusterIcon(group) {
-  const statuses = group.getAllChildMarkers().map((marker) => marker.options.complaintStatus);
-  const urgent = ["open", "acknowledged", "resolved"].find((status) =>
-    statuses.some((each) => statusClass(each) === statusClass(status)),
-  );
-  const count = group.getChildCount();
-  const size = count < 10 ? 34 : count < 100 ? 40 : 48;
-  return L.divIcon({
-    html: el("span", {}, count),
-    className: `cluster ${statusClass(urgent || "rejected")}`,
-    iconSize: [size, size],
-  });
-}
 
 function popup(complaint) {
   return el(
