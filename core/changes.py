@@ -47,7 +47,9 @@ def require_right(actor: Actor, complaint: Complaint, action: str) -> None:
     if actor.is_anonymous:
         raise ApiError(401, "unauthorized", "Sign in first.")
     if not hooks().can_change_complaint(actor=actor, complaint=complaint, action=action):
-        raise ApiError(403, "forbidden", f"You may not do this ({action}) on this complaint.")
+        raise ApiError(
+            403, "forbidden", "You may not do this (%(action)s) on this complaint.", action=action
+        )
 
 
 def update_complaint(
@@ -61,7 +63,9 @@ def update_complaint(
     else:
         status = None
         if note is None:
-            raise ApiError(409, "no_change", f"The complaint is already {old_status}.")
+            raise ApiError(
+                409, "no_change", "The complaint is already %(state)s.", state=old_status
+            )
         require_right(actor, complaint, "note")
     kind = "status" if status else "note"
     event = new_event(
@@ -104,7 +108,11 @@ def _check_transition(complaint: Complaint, status: str, note: str | None, publi
     old_status = complaint.status
     if status not in ALLOWED_TRANSITIONS[old_status]:
         raise ApiError(
-            409, "invalid_transition", f"A complaint that is {old_status} cannot become {status}."
+            409,
+            "invalid_transition",
+            "A complaint that is %(old)s cannot become %(new)s.",
+            old=old_status,
+            new=status,
         )
     ends_unfixed = status == "rejected" or (status == "closed" and old_status != "resolved")
     if ends_unfixed and not (note and public):

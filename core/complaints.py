@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -45,7 +46,7 @@ def visible_complaint(complaint_id: int, actor: Actor) -> Complaint | None:
 def get_visible_or_404(complaint_id: int, actor: Actor) -> Complaint:
     complaint = visible_complaint(complaint_id, actor)
     if complaint is None:
-        raise ApiError(404, "not_found", f"No complaint {complaint_id} that you may see.")
+        raise ApiError(404, "not_found", "No complaint %(id)s that you may see.", id=complaint_id)
     return complaint
 
 
@@ -92,7 +93,7 @@ def create_complaint(intake: Intake, actor: Actor) -> tuple[Complaint, bool]:
             400,
             "validation_failed",
             "Some fields are invalid.",
-            {"category": [f"Unknown category {intake.fields['category']!r}."]},
+            {"category": [gettext("Unknown category %(code)r.", code=intake.fields["category"])]},
         )
     _check_attributes(category, intake.fields.get("attributes") or {})
     decision = _route(intake, category)
@@ -159,12 +160,20 @@ def _check_attributes(category: CategorySpec, answers: dict[str, Any]) -> None:
     for code, value in answers.items():
         spec = specs.get(code)
         if spec is None:
-            problems[code] = [f"Category {category.code!r} has no question {code!r}."]
+            problems[code] = [
+                gettext(
+                    "Category %(category)r has no question %(code)r.",
+                    category=category.code,
+                    code=code,
+                )
+            ]
         elif not ATTRIBUTE_CHECKS[spec.get("datatype", "string")](value, spec):
-            problems[code] = [f"Expected a {spec.get('datatype', 'string')} answer."]
+            problems[code] = [
+                gettext("Expected a %(datatype)s answer.", datatype=spec.get("datatype", "string"))
+            ]
     for code, spec in specs.items():
         if spec.get("required") and code not in answers:
-            problems[code] = ["This question must be answered."]
+            problems[code] = [gettext("This question must be answered.")]
     if problems:
         raise ApiError(
             400, "validation_failed", "Some fields are invalid.", {"attributes": problems}

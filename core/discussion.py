@@ -45,7 +45,9 @@ def add_comment(complaint: Complaint, actor: Actor, body: str) -> Comment:
         raise ApiError(
             409,
             "discussion_closed",
-            f"Complaint #{complaint.id} is {complaint.status}: its discussion is closed.",
+            "Complaint #%(id)s is %(state)s: its discussion is closed.",
+            id=complaint.id,
+            state=complaint.status,
         )
     session = db.session()
     comment = Comment(
@@ -117,7 +119,13 @@ def hide_comment(complaint: Complaint, actor: Actor, comment_id: int) -> Comment
         )
     )
     if comment is None:
-        raise ApiError(404, "not_found", f"No comment {comment_id} on complaint #{complaint.id}.")
+        raise ApiError(
+            404,
+            "not_found",
+            "No comment %(comment)s on complaint #%(id)s.",
+            comment=comment_id,
+            id=complaint.id,
+        )
     if comment.author_id != user_id and not may_moderate(actor, complaint):
         raise ApiError(403, "forbidden", "Only its author and the agency may hide a comment.")
     comment.hidden_at = utcnow()
@@ -157,7 +165,11 @@ def add_vote(complaint: Complaint, actor: Actor) -> bool:
         raise ApiError(409, "own_complaint", "You reported this problem: it counts already.")
     if complaint.status not in OPEN_STATUSES or complaint.merged_into_id is not None:
         raise ApiError(
-            409, "voting_closed", f"Complaint #{complaint.id} is {complaint.status}: no more votes."
+            409,
+            "voting_closed",
+            "Complaint #%(id)s is %(state)s: no more votes.",
+            id=complaint.id,
+            state=complaint.status,
         )
     session = db.session()
     following = session.get(Follower, (complaint.id, user_id)) is not None

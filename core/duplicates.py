@@ -101,7 +101,9 @@ def merge_complaint(
     if keeper.merged_into_id is not None or keeper.status not in OPEN_STATUSES:
         raise ApiError(409, "invalid_transition", "Merge into an open case that was not merged.")
     if duplicate.merged_into_id is not None:
-        raise ApiError(409, "no_change", f"Already merged into #{duplicate.merged_into_id}.")
+        raise ApiError(
+            409, "no_change", "Already merged into #%(id)s.", id=duplicate.merged_into_id
+        )
     if duplicate.category_code != keeper.category_code:
         raise ApiError(409, "invalid_transition", "Only complaints of one category can merge.")
     note = f"Merged into #{keeper.id}" + (f": {reason}" if reason else ".")

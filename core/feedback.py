@@ -58,7 +58,12 @@ def reopen_complaint(complaint: Complaint, actor: Actor, reason: str) -> Complai
     _require_reporter(actor, complaint)
     _refuse_merged(complaint)
     if complaint.status not in REOPENABLE:
-        raise ApiError(409, "invalid_transition", f"A {complaint.status} complaint is not closed.")
+        raise ApiError(
+            409,
+            "invalid_transition",
+            "A %(state)s complaint is not closed.",
+            state=complaint.status,
+        )
     old_status = complaint.status
     event = new_event(
         complaint, actor, "status", from_status=old_status, to_status="open", note=reason
@@ -87,6 +92,7 @@ def _refuse_merged(complaint: Complaint) -> None:
         raise ApiError(
             409,
             "merged",
-            f"Complaint #{complaint.id} was merged into #{complaint.merged_into_id}; "
-            "rate or reopen that one.",
+            "Complaint #%(id)s was merged into #%(kept)s; rate or reopen that one.",
+            id=complaint.id,
+            kept=complaint.merged_into_id,
         )

@@ -9,7 +9,7 @@ from flask import Flask, current_app, request, session
 from flask_socketio import SocketIO, join_room
 
 from core import auth, db
-from core.errors import ApiError, error_body
+from core.errors import ApiError
 from core.types import Actor
 
 CORE_EVENTS = ("connect", "disconnect", "follow")
@@ -44,7 +44,7 @@ def _client_event(handler: Callable[..., dict[str, Any] | None]) -> Callable[[An
             return {"ok": True, **(handler(actor=actor, message=message) or {})}
         except ApiError as error:
             db.session().rollback()
-            return {"ok": False, **error_body(error.code, error.message, error.fields)}
+            return {"ok": False, **error.body()}
         finally:
             db.database().session.remove()
 

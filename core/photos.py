@@ -55,7 +55,10 @@ def check_photo(data: bytes, max_bytes: int, max_pixels: int) -> CheckedPhoto:
     """
     if len(data) > max_bytes:
         raise ApiError(
-            413, "photo_too_large", f"A photo may be at most {max_bytes // 1_000_000} MB."
+            413,
+            "photo_too_large",
+            "A photo may be at most %(megabytes)s MB.",
+            megabytes=max_bytes // 1_000_000,
         )
     image = open_image(data)
     image_format = "JPEG" if image.format in JPEG_FORMATS else image.format

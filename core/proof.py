@@ -95,7 +95,12 @@ def attach_field_photo(
     """
     require_right(actor, complaint, "photo")
     if complaint.status not in OPEN_STATUSES:
-        raise ApiError(409, "invalid_transition", f"The complaint is already {complaint.status}.")
+        raise ApiError(
+            409,
+            "invalid_transition",
+            "The complaint is already %(state)s.",
+            state=complaint.status,
+        )
     settings = current_app.config["SMARTCITY"]
     capture = read_capture(data, ZoneInfo(settings["timezone"]))
     photo = check_image(data)
@@ -119,8 +124,9 @@ def _check_capture(complaint: Complaint, capture: Capture, now: datetime, radius
         raise ApiError(
             422,
             "photo_too_old",
-            f"The photo was taken at {capture.taken_at.isoformat()}, before the complaint was "
-            f"assigned at {complaint.assigned_at.isoformat()}.",
+            "The photo was taken at %(taken)s, before the complaint was assigned at %(assigned)s.",
+            taken=capture.taken_at.isoformat(),
+            assigned=complaint.assigned_at.isoformat(),
         )
     if capture.taken_at > now + CLOCK_SKEW:
         raise ApiError(422, "photo_from_future", "The photo's capture time is in the future.")
@@ -130,5 +136,7 @@ def _check_capture(complaint: Complaint, capture: Capture, now: datetime, radius
             raise ApiError(
                 422,
                 "photo_too_far",
-                f"The photo was taken {distance:.0f} m from the complaint; at most {radius_m} m.",
+                "The photo was taken %(distance).0f m from the complaint; at most %(radius)s m.",
+                distance=distance,
+                radius=radius_m,
             )

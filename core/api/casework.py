@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from sqlalchemy import select, update
 
@@ -101,11 +102,14 @@ def add_after_photo(complaint_id: int) -> tuple[Response, int]:
     files = request.files.getlist("photo")
     if request.mimetype != "multipart/form-data" or len(files) != 1:
         raise ApiError(
-            400, "validation_failed", "Some fields are invalid.", {"photo": ["Send one photo."]}
+            400,
+            "validation_failed",
+            "Some fields are invalid.",
+            {"photo": [gettext("Send one photo.")]},
         )
     kind = request.form.get("kind", "after")
     if kind not in FIELD_PHOTO_NOTES:
-        fields = {"kind": [f"One of {', '.join(FIELD_PHOTO_NOTES)}."]}
+        fields = {"kind": [gettext("One of %(kinds)s.", kinds=", ".join(FIELD_PHOTO_NOTES))]}
         raise ApiError(400, "validation_failed", "Some fields are invalid.", fields)
     attach_field_photo(complaint, actor, files[0].read(), kind)
     return jsonify(shape(complaint, actor)), 201

@@ -7,6 +7,7 @@ import binascii
 from typing import Any
 
 from flask import Response, current_app, jsonify, request
+from flask_babel import gettext
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
@@ -162,14 +163,14 @@ def _read_intake() -> Intake:
             400,
             "validation_failed",
             "Some fields are invalid.",
-            {name: ["Unknown file field; photos go in 'photo'."] for name in unexpected},
+            {name: [gettext("Unknown file field; photos go in 'photo'.")] for name in unexpected},
         )
     if len(files) > settings["max_photos"]:
         raise ApiError(
             400,
             "validation_failed",
             "Some fields are invalid.",
-            {"photo": [f"At most {settings['max_photos']} photos."]},
+            {"photo": [gettext("At most %(count)s photos.", count=settings["max_photos"])]},
         )
     fields = load_fields(create_schema, request.form.to_dict())
     photos = tuple(
@@ -207,7 +208,10 @@ def _decode_cursor(cursor: str) -> int:
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
         raise ApiError(
-            400, "validation_failed", "Some fields are invalid.", {"cursor": ["Invalid cursor."]}
+            400,
+            "validation_failed",
+            "Some fields are invalid.",
+            {"cursor": [gettext("Invalid cursor.")]},
         ) from error
 
 

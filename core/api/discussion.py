@@ -18,6 +18,7 @@ from core.api.complaints import (
 )
 from core.auth import current_actor
 from core.complaints import get_visible_or_404
+from core.errors import N_
 from core.serialize import comment_payload
 from core.types import Actor
 
@@ -28,8 +29,8 @@ class CommentCreateSchema(Schema):
     body = fields.String(
         required=True,
         validate=[
-            validate.Length(min=1, error="Write something first."),
-            validate.Length(max=2000, error="At most 2000 characters."),
+            validate.Length(min=1, error=N_("Write something first.")),
+            validate.Length(max=2000, error=N_("At most 2000 characters.")),
         ],
         metadata={"description": "1-2000 characters, surrounding whitespace trimmed"},
     )

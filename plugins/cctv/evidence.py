@@ -50,7 +50,9 @@ def take_evidence(complaint: Complaint, camera: Camera, actor: Actor) -> tuple[M
     try:
         snapshot = cctv_state().cache.get(camera.id, source)
     except SnapshotUnavailable as error:
-        raise ApiError(503, "camera_unavailable", f"The camera gave no frame ({error}).") from error
+        raise ApiError(
+            503, "camera_unavailable", "The camera gave no frame (%(error)s).", error=str(error)
+        ) from error
     media = add_media(complaint, check_image(snapshot.data), "camera", actor.user_id, None)
     media.captured_at = snapshot.fetched_at
     db.session().flush()

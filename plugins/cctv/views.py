@@ -213,7 +213,9 @@ def snapshot(camera_id: str) -> Response:
     try:
         frame = state.cache.get(camera.id, source)
     except SnapshotUnavailable as error:
-        raise ApiError(503, "camera_unavailable", f"The camera gave no frame ({error}).") from error
+        raise ApiError(
+            503, "camera_unavailable", "The camera gave no frame (%(error)s).", error=str(error)
+        ) from error
     response = Response(frame.data, mimetype="image/jpeg")
     age = frame.age_s(state.cache.now())
     response.headers["Age"] = str(int(age))
@@ -235,7 +237,7 @@ def snapshot(camera_id: str) -> Response:
 @require_roles("admin")
 def create(data: dict[str, Any]) -> tuple[Response, int]:
     if db.session().get(Camera, data["id"]) is not None:
-        raise ApiError(409, "camera_exists", f"A camera {data['id']!r} exists; PATCH it.")
+        raise ApiError(409, "camera_exists", "A camera %(id)r exists; PATCH it.", id=data["id"])
     camera = Camera(
         id=data["id"], tags=[], source_kind="jpeg", status="unknown", visibility="public"
     )

@@ -116,7 +116,9 @@ def dispatch_complaint(
     if not automatic:
         require_right(actor, complaint, "dispatch")
     if complaint.status not in DISPATCHABLE_STATUSES:
-        raise ApiError(409, "not_dispatchable", f"The complaint is {complaint.status}.")
+        raise ApiError(
+            409, "not_dispatchable", "The complaint is %(state)s.", state=complaint.status
+        )
     session = db.session()
     now = dispatch_state().now()
     assignment = session.get(Assignment, complaint.id)
@@ -248,8 +250,9 @@ def _flush_or_conflict(assignment: Assignment) -> None:
 
 
 def _already_dispatched(assignment: Assignment) -> ApiError:
-    doing = "has an offer out" if assignment.state == "offering" else "has an officer on it"
-    return ApiError(409, "already_dispatched", f"The complaint {doing} already.")
+    if assignment.state == "offering":
+        return ApiError(409, "already_dispatched", "The complaint has an offer out already.")
+    return ApiError(409, "already_dispatched", "The complaint has an officer on it already.")
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -266,7 +269,9 @@ def answer_offer(offer_id: int, actor: Actor, accept: bool) -> Offer:
     if offer.answer is None and offer.expires_at <= now:
         expire_offer(offer, now)
     if offer.answer is not None:
-        raise ApiError(409, "offer_closed", f"This offer was {offer.answer} already.")
+        raise ApiError(
+            409, "offer_closed", "This offer was %(answer)s already.", answer=offer.answer
+        )
     complaint = session.get(Complaint, offer.complaint_id)
     assignment = session.get(Assignment, offer.complaint_id)
     assert complaint is not None and assignment is not None

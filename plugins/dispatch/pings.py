@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext
+
 from core.errors import ApiError
 
 KNOT_MPS = 0.514444
@@ -86,16 +88,20 @@ def check_fix(fix: Fix, now: datetime, max_age: timedelta) -> Fix:
     """Refuse what cannot be a real, current position: off the globe, from the future, stale."""
     problems: dict[str, list[str]] = {}
     if not -90 <= fix.lat <= 90:
-        problems["lat"] = ["Latitude must be within -90 and 90."]
+        problems["lat"] = [gettext("Latitude must be between -90 and 90.")]
     if not -180 <= fix.lon <= 180:
-        problems["lon"] = ["Longitude must be within -180 and 180."]
+        problems["lon"] = [gettext("Longitude must be between -180 and 180.")]
     if fix.accuracy_m is not None and fix.accuracy_m < 0:
-        problems["accuracy"] = ["Accuracy is a distance in metres, not negative."]
+        problems["accuracy"] = [gettext("Accuracy is a distance in metres, not negative.")]
     if fix.at > now + CLOCK_SKEW:
-        problems["timestamp"] = ["The position is from the future: check the phone's clock."]
+        problems["timestamp"] = [
+            gettext("The position is from the future: check the phone's clock.")
+        ]
     elif fix.at < now - max_age:
         seconds = int(max_age.total_seconds())
-        problems["timestamp"] = [f"The position is older than {seconds} s: not current."]
+        problems["timestamp"] = [
+            gettext("The position is older than %(seconds)s s: not current.", seconds=seconds)
+        ]
     if problems:
         raise ApiError(400, "validation_failed", "The position report is not valid.", problems)
     return fix

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext
+
 from core.errors import ApiError
 from core.types import Actor
 from plugins.dispatch.offers import answer_offer, offer_payload
@@ -27,7 +29,7 @@ def _answer(accept: bool) -> Callable[[Actor, Any], dict[str, Any]]:
         signed_in_officer(actor)
         offer_id = message.get("offer_id") if isinstance(message, dict) else None
         if not isinstance(offer_id, int) or isinstance(offer_id, bool):
-            fields = {"offer_id": ["Name the offer (a number)."]}
+            fields = {"offer_id": [gettext("Name the offer (a number).")]}
             raise ApiError(400, "validation_failed", "Some fields are invalid.", fields)
         return {"offer": offer_payload(answer_offer(offer_id, actor, accept))}
 

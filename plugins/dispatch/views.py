@@ -172,7 +172,9 @@ def osmand() -> Response:
     officer = db.session().scalar(select(Officer).where(Officer.device_id == fix.device_id))
     user = db.session().get(User, officer.user_id) if officer else None
     if officer is None or user is None or not user.active or user.role != "officer":
-        raise ApiError(404, "unknown_device", f"No officer uses the device {fix.device_id!r}.")
+        raise ApiError(
+            404, "unknown_device", "No officer uses the device %(device)r.", device=fix.device_id
+        )
     store_position(user.id, user.agency_code or "", fix)
     return jsonify({"ok": True})
 
@@ -200,7 +202,9 @@ def update_me(changes: dict[str, Any]) -> Response:
         officer.device_id = changes["device_id"]
     if "state" in changes and changes["state"] != officer.state:
         if officer.state not in SELF_CHOSEN_STATES:
-            raise ApiError(409, "on_assignment", f"You are {officer.state}: finish it first.")
+            raise ApiError(
+                409, "on_assignment", "You are %(state)s: finish it first.", state=officer.state
+            )
         officer.state, officer.state_changed_at = changes["state"], dispatch_state().now()
     db.session().commit()
     payload = officer_payload(officer, user)

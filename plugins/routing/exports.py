@@ -64,8 +64,10 @@ def exported_complaints(actor: Actor, filters: dict[str, Any], max_rows: int) ->
         raise ApiError(
             400,
             "too_many_rows",
-            f"{matching} complaints match; an export holds at most {max_rows}. "
+            "%(matching)s complaints match; an export holds at most %(most)s. "
             "Narrow it with since, bbox, status, agency or category.",
+            matching=matching,
+            most=max_rows,
         )
     return _in_batches(query, newest_id or 0)
 
