@@ -150,7 +150,7 @@ def login() -> str | Response | tuple[str, int]:
     _check_csrf()
     user = auth.authenticate(request.form.get("email", ""), request.form.get("password", ""))
     if user is None:
-        return render_template("login.html", error="Wrong email or password."), 401
+        return render_template("login.html", error=gettext("Wrong email or password.")), 401
     token = auth.issue_token(user)
     db.session().commit()
     session.clear()

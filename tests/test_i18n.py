@@ -9,12 +9,15 @@ import json
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from core.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 # Core and every plugin extract their own texts into their own catalogue (`make translations`).
@@ -179,7 +182,8 @@ def test_the_console_speaks_indonesian(client, make_account):
         assert words in html
     messages = page_settings(html)["messages"]
     assert messages["Acknowledge"] == "Terima"  # console.js
-    assert messages["Officer {name}: {state}"] == "Petugas {name}: {state}"  # console-map.js
+    officer = messages["Officer {name}: {state}, position unknown"]  # officer-layer.js
+    assert officer.startswith("Petugas {name}")
     # The plugins' nav links, from the plugins' own catalogues.
     assert nav_link(html, "/routing/dashboard") == "Akuntabilitas"
     assert nav_link(html, "/cameras") == "Kamera"
@@ -217,3 +221,155 @@ def test_the_cameras_page_speaks_indonesian(client):
         assert words in html
     assert nav_link(html, "/cameras") == "Kamera"
     assert page_settings(html)["messages"]["1 camera"] == "1 kamera"  # cameras.js
+
+
+# --- the resident's pages: nothing left in English -------------------------------------------
+
+
+class ShownTexts(HTMLParser):
+    """What a visitor reads or hears on a page: its text and its labelling attributes, outside
+    scripts and styles."""
+
+    ATTRIBUTES = ("aria-label", "placeholder", "title", "alt", "label")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: set[str] = set()
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skipping += 1
+        for name, value in attrs:
+            if name in self.ATTRIBUTES and value:
+                self.texts.add(value.strip())
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping and data.strip():
+            self.texts.add(data.strip())
+
+
+# The brand and the language switch's names read the same in every language.
+SAME_IN_EVERY_LANGUAGE = {"smartcity", *LANGUAGES.values()}
+
+
+def shown_texts(html: str) -> set[str]:
+    """The page's words; numbers and marks read the same in every language."""
+    parser = ShownTexts()
+    parser.feed(html)
+    return {
+        text
+        for text in parser.texts
+        if re.search("[a-z]{2}", text) and text not in SAME_IN_EVERY_LANGUAGE
+    }
+
+
+def resident_with_a_complaint(client, make_account):
+    resident = make_account("resident")
+    filed = client.post(
+        "/api/v1/complaints",
+        json={"category": "garbage", "description": "Sampah menumpuk", "lat": -6.2, "lon": 106.8},
+        headers=resident.headers,
+    )
+    assert filed.status_code == 201, filed.json
+    return resident, filed.json["id"]
+
+
+def translated_alike() -> set[str]:
+    """Texts a translator made the same in Indonesian ("Status", "Email")."""
+    return {
+        message.id
+        for folder in FOLDERS
+        if (catalogue_folder(folder) / "messages.po").exists()
+        for message in read_catalogue(folder)
+        if message.id and message.string == message.id
+    }
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "resident"])
+@pytest.mark.parametrize("page", ["/", "/report", "/login", "/complaints/{id}"])
+def test_the_residents_pages_show_no_english_text_in_indonesian(
+    client, make_account, page, signed_in
+):
+    """A text the templates forgot to translate reads the same in both languages."""
+    resident, complaint_id = resident_with_a_complaint(client, make_account)
+    path = page.format(id=complaint_id)
+    account = resident.headers if signed_in else {}
+    english = shown_texts(client.get(path, headers=account).get_data(as_text=True))
+    html = client.get(path, headers={**INDONESIAN, **account}).get_data(as_text=True)
+    assert '<html lang="id">' in html
+    same = (shown_texts(html) & english) - {resident.email} - translated_alike()
+    assert sorted(same) == []
+
+
+# A string literal of a script, or the first argument of its t().
+SCRIPT_LITERAL = re.compile(r"""(?<![\w$])(t\(\s*)?("(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)""")
+# What reads as English to a person: a capitalised word ("Sending…"), or three words in a row.
+ENGLISH_WORDS = re.compile(r"^[A-Z][a-z]+(?![\w-])|[a-z]+ [a-z]+ [a-z]+")
+RESIDENT_SCRIPTS = ["core/static/index.js", "core/static/report.js", "core/static/complaint.js"]
+
+
+@pytest.mark.parametrize("script", RESIDENT_SCRIPTS)
+def test_the_residents_scripts_say_everything_through_t(script):
+    """An English sentence a script shows without t() stays English in every language."""
+    untranslated = [
+        (number, literal)
+        for number, line in enumerate((ROOT / script).read_text(encoding="utf-8").splitlines(), 1)
+        if not line.lstrip().startswith("//")
+        for in_t, literal in SCRIPT_LITERAL.findall(line)
+        if not in_t and ENGLISH_WORDS.search(re.sub(r"\$\{[^}]*\}", " ", literal[1:-1]).strip())
+    ]
+    assert untranslated == []
+
+
+def test_the_complaint_page_speaks_indonesian(client, make_account):
+    resident, complaint_id = resident_with_a_complaint(client, make_account)
+    html = client.get(
+        f"/complaints/{complaint_id}", headers={**INDONESIAN, **resident.headers}
+    ).get_data(as_text=True)
+    assert f"<title>Laporan #{complaint_id} · smartcity</title>" in html
+    for words in ("Masalah yang sama?", "Sudah benar-benar beres?", "Diskusi", "Komentar Anda"):
+        assert words in html
+    messages = page_settings(html)["messages"]  # complaint.js
+    assert messages["1 person has this problem too."] == "1 orang juga mengalami masalah ini."
+    assert messages["Remove the comment of {author}"] == "Hapus komentar {author}"
+
+
+def test_the_report_form_speaks_indonesian_in_its_script(client):
+    messages = page_settings(client.get("/report", headers=INDONESIAN).get_data(as_text=True))[
+        "messages"
+    ]
+    assert messages["Report #{id} received."] == "Laporan #{id} diterima."  # report.js
+    assert messages["Send again"] == "Kirim lagi"
+
+
+def csrf_token(client) -> str:
+    found = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)
+    )
+    assert found
+    return found.group(1)
+
+
+def test_sign_in_problems_are_explained_in_indonesian(client, make_account):
+    account = make_account("resident")
+    response = client.post(
+        "/login",
+        data={"email": account.email, "password": "password-123"},
+        headers=INDONESIAN,
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Formulir kedaluwarsa; muat ulang halaman dan coba lagi." in html  # web.py
+
+    wrong = client.post(
+        "/login",
+        data={"email": account.email, "password": "wrong", "csrf_token": csrf_token(client)},
+        headers=INDONESIAN,
+    )
+    assert wrong.status_code == 401
+    assert "Email atau kata sandi salah." in wrong.get_data(as_text=True)

@@ -1,6 +1,6 @@
 // One complaint, followed live: the page re-reads it, its "me too" count and its discussion
 // whenever the server says it changed.
-import { api, complaintNodes, connectLive, el, formatTime, loadAgencies, makeMap, showAlert, statusIcon } from "./common.js";
+import { api, complaintNodes, connectLive, el, formatTime, loadAgencies, makeMap, showAlert, statusIcon, t } from "./common.js";
 
 const page = document.getElementById("complaint-page");
 const complaintId = Number(page.dataset.complaintId);
@@ -71,12 +71,12 @@ async function sendFeedback(event, path, payload, doneText) {
 document.getElementById("rating-form").addEventListener("submit", (event) => {
   const stars = Number(event.target.elements.stars.value);
   const comment = event.target.elements.comment.value.trim();
-  const done = stars <= 2 ? "Thank you. It goes back to the agency for review." : "Thank you for rating the fix.";
+  const done = stars <= 2 ? t("Thank you. It goes back to the agency for review.") : t("Thank you for rating the fix.");
   sendFeedback(event, "rating", comment ? { stars, comment } : { stars }, done);
 });
 document.getElementById("reopen-form").addEventListener("submit", (event) => {
   const reason = event.target.elements.reason.value.trim();
-  sendFeedback(event, "reopen", { reason }, "Reopened: the agency sees it again.");
+  sendFeedback(event, "reopen", { reason }, t("Reopened: the agency sees it again."));
 });
 
 // --- "me too" --------------------------------------------------------------------------------
@@ -94,8 +94,8 @@ let votingOpen = false;
 let voteSending = false;
 
 function votesText(count) {
-  if (count === 0) return "No one else has this problem yet.";
-  return count === 1 ? "1 person has this problem too." : `${count} people have this problem too.`;
+  if (count === 0) return t("No one else has this problem yet.");
+  return count === 1 ? t("1 person has this problem too.") : t("{count} people have this problem too.", { count });
 }
 
 function showVoteButton() {
@@ -115,8 +115,8 @@ function showVotes(complaint, votes) {
   votingOpen = OPEN_STATUSES.includes(complaint.status) && !complaint.merged_into;
   showVoteButton();
   let hint = "";
-  if (ownReport) hint = "You reported this problem; each \u201cme too\u201d adds to it.";
-  else if (!votingOpen && !voted) hint = "This complaint is no longer open for \u201cme too\u201d.";
+  if (ownReport) hint = t("You reported this problem; each “me too” adds to it.");
+  else if (!votingOpen && !voted) hint = t("This complaint is no longer open for “me too”.");
   showAlert(voteHint, hint);
 }
 
@@ -145,7 +145,13 @@ const commentsError = document.getElementById("comments-error");
 const moreComments = document.getElementById("more-comments");
 const commentForm = document.getElementById("comment-form");
 const discussionClosed = document.getElementById("discussion-closed");
-const ROLE_NAMES = { resident: "resident", officer: "field officer", staff: "agency staff", head: "agency head", admin: "city administrator" };
+const ROLE_NAMES = {
+  resident: t("resident"),
+  officer: t("field officer"),
+  staff: t("agency staff"),
+  head: t("agency head"),
+  admin: t("city administrator"),
+};
 // Statuses whose discussion is over (a merged complaint is closed too).
 const DISCUSSION_OVER = ["closed", "rejected"];
 let commentPages = 1;
@@ -172,7 +178,11 @@ function commentItem(comment) {
     ),
     el("p", { className: "description" }, comment.body),
     comment.can_hide
-      ? el("button", { type: "button", className: "danger", "aria-label": `Remove the comment of ${comment.author}`, onclick: () => hideComment(comment) }, "Remove")
+      ? el(
+          "button",
+          { type: "button", className: "danger", "aria-label": t("Remove the comment of {author}", { author: comment.author }), onclick: () => hideComment(comment) },
+          t("Remove"),
+        )
       : null,
   );
 }
@@ -230,7 +240,7 @@ commentForm?.addEventListener("submit", async (event) => {
   const send = document.getElementById("comment-send");
   const text = body.value.trim();
   if (!text) {
-    setCommentError("Write something first.");
+    setCommentError(t("Write something first."));
     body.focus();
     return;
   }

@@ -1,6 +1,6 @@
 // The report form: category and its questions, description, a point on the map, photos; sent once,
 // however often retried.
-import { api, apiToken, el, loadAgencies, makeMap, newIdempotencyKey, postWithProgress, showAlert, t } from "./common.js";
+import { api, apiToken, el, loadAgencies, makeMap, newIdempotencyKey, postWithProgress, showAlert, statusText, t } from "./common.js";
 
 const MAX_PHOTOS = 3;
 // Phone photos are several megabytes; this size is plenty for a crew to see the problem.
@@ -16,10 +16,10 @@ const ERROR_CODE_FIELDS = {
   too_large: "photo",
 };
 const OWN_MESSAGES = {
-  category: "Choose what the problem is.",
-  description: "Describe the problem in a few words (at least 3 characters).",
-  lat: "Tap the map where the problem is, or use your location.",
-  lon: "Tap the map where the problem is, or use your location.",
+  category: t("Choose what the problem is."),
+  description: t("Describe the problem in a few words (at least 3 characters)."),
+  lat: t("Tap the map where the problem is, or use your location."),
+  lon: t("Tap the map where the problem is, or use your location."),
 };
 
 const form = document.getElementById("report-form");
@@ -217,14 +217,14 @@ for (const input of [latInput, lonInput]) {
 document.getElementById("use-location").addEventListener("click", (event) => {
   const button = event.currentTarget;
   if (!navigator.geolocation) {
-    setFieldError("lat", "This browser cannot tell your location; tap the map instead.");
+    setFieldError("lat", t("This browser cannot tell your location; tap the map instead."));
     return;
   }
   button.disabled = true;
-  button.textContent = "Finding you…";
+  button.textContent = t("Finding you…");
   const done = () => {
     button.disabled = false;
-    button.textContent = "Use my location";
+    button.textContent = t("Use my location");
   };
   navigator.geolocation.getCurrentPosition(
     (position) => {
@@ -233,8 +233,11 @@ document.getElementById("use-location").addEventListener("click", (event) => {
     },
     (error) => {
       done();
-      const reason = error.code === error.PERMISSION_DENIED ? "Location access was refused" : "Your location is unknown";
-      setFieldError("lat", `${reason}; tap the map where the problem is instead.`);
+      const message =
+        error.code === error.PERMISSION_DENIED
+          ? t("Location access was refused; tap the map where the problem is instead.")
+          : t("Your location is unknown; tap the map where the problem is instead.");
+      setFieldError("lat", message);
     },
     { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
   );
@@ -521,7 +524,7 @@ async function showLikelyDuplicates() {
         "li",
         {},
         el("a", { href: `/complaints/${complaint.id}` }, `#${complaint.id} ${complaint.description}`),
-        ` — ${Math.round(complaint.distance_m)} m away, ${complaint.status.replace("_", " ")} `,
+        ` — ${t("{distance} m away, {status}", { distance: Math.round(complaint.distance_m), status: statusText(complaint.status) })} `,
         apiToken ? meTooButton(complaint) : null,
       ),
     ),
@@ -531,13 +534,19 @@ async function showLikelyDuplicates() {
 
 // Signed in, "me too" right here: counted on that report, whose news the resident now follows.
 function meTooButton(complaint) {
-  const button = el("button", { type: "button", "aria-label": `Me too: #${complaint.id}` }, "Me too");
+  const button = el("button", { type: "button", "aria-label": t("Me too: #{id}", { id: complaint.id }) }, t("Me too"));
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
       const votes = await api(`/api/v1/complaints/${complaint.id}/votes`, { method: "POST" });
-      const others = votes.votes === 1 ? "1 person has" : `${votes.votes} people have`;
-      button.replaceWith(el("span", { role: "status" }, `Counted: ${others} this problem too. You follow #${complaint.id} now; no need to send a report of your own.`));
+      const counted =
+        votes.votes === 1
+          ? t("Counted: 1 person has this problem too. You follow #{id} now; no need to send a report of your own.", { id: complaint.id })
+          : t("Counted: {count} people have this problem too. You follow #{id} now; no need to send a report of your own.", {
+              count: votes.votes,
+              id: complaint.id,
+            });
+      button.replaceWith(el("span", { role: "status" }, counted));
     } catch (problem) {
       button.disabled = false;
       showAlert(formError, problem.message);
@@ -608,12 +617,12 @@ form.addEventListener("submit", async (event) => {
   if (sending) return;
   clearErrors();
   if (!checkLocally()) {
-    showAlert(formError, "Some answers need a look before sending.");
+    showAlert(formError, t("Some answers need a look before sending."));
     focusFirstError();
     return;
   }
-  setSending(true, "Sending…");
-  sendStatus.textContent = "Sending your report…";
+  setSending(true, t("Sending…"));
+  sendStatus.textContent = t("Sending your report…");
   try {
     const body = await formData();
     showUpload(0, 0);
@@ -622,7 +631,7 @@ form.addEventListener("submit", async (event) => {
       onProgress: showUpload,
       onUploaded: uploaded,
     });
-    sendStatus.textContent = `Report #${complaint.id} received.`;
+    sendStatus.textContent = t("Report #{id} received.", { id: complaint.id });
     window.location.assign(`/complaints/${complaint.id}`);
   } catch (problem) {
     sendStatus.textContent = "";
@@ -631,13 +640,16 @@ form.addEventListener("submit", async (event) => {
       // An earlier send of this form arrived before it was changed; sending again files the
       // changed form as a report of its own.
       idempotencyKey = newIdempotencyKey();
-      showAlert(formError, "An earlier send of this report already arrived, before you changed it. Press Send to file the changed report as a new one.");
+      showAlert(
+        formError,
+        t("An earlier send of this report already arrived, before you changed it. Press “Send again” to file the changed report as a new one."),
+      );
     } else if (problem.status === 0) {
-      showAlert(formError, "Could not reach the server. Your report is kept here: press Send again, it will not be filed twice.");
+      showAlert(formError, t("Could not reach the server. Your report is kept here: press Send again, it will not be filed twice."));
     } else {
       showProblem(problem);
     }
-    setSending(false, "Send again");
+    setSending(false, t("Send again"));
   }
 });
 
