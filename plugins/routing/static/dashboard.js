@@ -2,20 +2,12 @@
 // map, moved by the live feed, and SLA breaches and dispatch alerts listed as they are heard.
 // Everything else on the page is rendered on the server and needs no script.
 // Relative, so that core's helpers are found wherever the app is mounted (/routing/static/ → /static/).
-import { ApiProblem, api, categoryText, connectLive, el, formatTime, makeMap, t } from "../../static/common.js";
+import { categoryText, connectLive, el, formatTime, makeMap, t } from "../../static/common.js";
+import { OfficerLayer } from "../../static/officer-layer.js";
 
 // Admins hear no agency's room, so their chosen agency's officers are fetched again this often.
 const ADMIN_REFRESH_MS = 30000;
 const BREACHES_KEPT = 100;
-
-const OFFICER_STATES = {
-  available: t("available"),
-  offered: t("offered a report"),
-  en_route: t("on the way"),
-  on_site: t("on site"),
-  busy: t("busy"),
-  off_duty: t("off duty"),
-};
 
 // --- SLA breaches and dispatch alerts --------------------------------------------------------
 
@@ -67,9 +59,7 @@ function addBreach(kind, text, payload) {
 const section = document.getElementById("field-work");
 const map = section ? makeMap(document.getElementById("field-map")) : null;
 const overdueLayer = map ? L.layerGroup().addTo(map) : null;
-const officerLayer = map ? L.layerGroup().addTo(map) : null;
 const overdueMarkers = new Map(); // complaint id -> marker
-const officers = new Map(); // officer id -> {officer, marker, item}
 let fitted = false;
 
 function complaintLink(id, text) {
@@ -131,127 +121,55 @@ function noteOverdue(payload) {
 // --- officers --------------------------------------------------------------------------------
 
 const officersState = document.getElementById("officers-state");
-const officerList = document.getElementById("officers");
 const agencyChoice = document.getElementById("officers-agency");
-let officersAgency = section ? section.dataset.agency : "";
 let refreshTimer = null;
 
-function officerText(officer) {
-  const values = { name: officer.name, state: OFFICER_STATES[officer.state] || String(officer.state).replaceAll("_", " ") };
-  if (!officer.position) return t("{name}: {state}, position unknown", values);
-  const text = t("{name}: {state}, position of {time}", { ...values, time: formatTime(officer.position.at) });
-  return officer.position_known ? text : `${text} ${t("(old)")}`;
+const officers = map
+  ? new OfficerLayer(map, {
+      agency: section.dataset.agency,
+      list: document.getElementById("officers"),
+      onChange: describeOfficers,
+      onDisabled: hideOfficers,
+      onProblem: (problem) => {
+        officersState.textContent = t("Officers could not be loaded: {problem}", { problem: problem.message });
+      },
+    })
+  : null;
+
+function describeOfficers(list) {
+  const located = list.filter((officer) => officer.position).length;
+  const values = { count: list.length, located };
+  if (!officers.agency) officersState.textContent = t("Choose an agency to see its officers.");
+  else if (!list.length) officersState.textContent = t("No officer of this agency has gone on duty yet.");
+  else if (list.length === 1) officersState.textContent = t("1 officer, {located} on the map.", values);
+  else officersState.textContent = t("{count} officers, {located} on the map.", values);
 }
 
-function officerIcon(officer) {
-  const stale = officer.position_known ? "" : " officer-stale";
-  return L.divIcon({ className: `officer-marker officer-state-${officer.state}${stale}`, iconSize: [22, 22] });
-}
-
-function placeOfficer(officer) {
-  const known = officers.get(officer.officer_id) || {};
-  const text = officerText(officer);
-  const item = known.item || el("li", { dataset: { officer: officer.officer_id } });
-  item.textContent = text;
-  if (!known.item) officerList.append(item);
-  let marker = known.marker || null;
-  if (officer.position) {
-    const at = [officer.position.lat, officer.position.lon];
-    if (marker) {
-      marker.setLatLng(at);
-      marker.setIcon(officerIcon(officer));
-    } else {
-      marker = L.marker(at, { icon: officerIcon(officer), zIndexOffset: 1000, keyboard: false });
-      marker.bindTooltip(el("span", {}, text));
-      officerLayer.addLayer(marker);
-    }
-    // The list beside the map names each officer to assistive technology; the pin is a picture.
-    const element = marker.getElement();
-    element.dataset.officer = officer.officer_id;
-    element.dataset.state = officer.state;
-    element.title = text;
-    marker.setTooltipContent(el("span", {}, text));
-  } else if (marker) {
-    officerLayer.removeLayer(marker);
-    marker = null;
-  }
-  officers.set(officer.officer_id, { officer, marker, item });
-}
-
-function clearOfficers() {
-  officerLayer.clearLayers();
-  officerList.replaceChildren();
-  officers.clear();
-}
-
-function showOfficersMissing() {
-  clearOfficers();
+// No dispatch plugin: the map still shows the overdue complaints, if there are any.
+function hideOfficers() {
   for (const part of section.querySelectorAll(".officers-only")) part.hidden = true;
   if (agencyChoice) agencyChoice.closest(".officers-of").hidden = true;
-  // Without the dispatch plugin the map still shows the overdue complaints, if there are any.
   if (!overdueMarkers.size) section.hidden = true;
 }
 
-let loading = null;
-
-// One request at a time: a burst of events from officers not met yet asks once.
 function loadOfficers() {
-  loading ??= fetchOfficers().finally(() => {
-    loading = null;
-    fitOnce();
-  });
-  return loading;
-}
-
-async function fetchOfficers() {
-  if (!officersAgency) {
-    clearOfficers();
-    officersState.textContent = t("Choose an agency to see its officers.");
-    return;
-  }
-  let list;
-  try {
-    list = await api(`/api/v1/dispatch/officers?agency=${encodeURIComponent(officersAgency)}`);
-  } catch (problem) {
-    if (problem instanceof ApiProblem && problem.status === 404) showOfficersMissing();
-    else officersState.textContent = t("Officers could not be loaded: {problem}", { problem: problem.message });
-    return;
-  }
-  clearOfficers();
-  list.forEach(placeOfficer);
-  const located = list.filter((officer) => officer.position).length;
-  const values = { count: list.length, located };
-  if (!list.length) officersState.textContent = t("No officer of this agency has gone on duty yet.");
-  else if (list.length === 1) officersState.textContent = t("1 officer, {located} on the map.", values);
-  else officersState.textContent = t("{count} officers, {located} on the map.", values);
+  return officers.load().then(fitOnce);
 }
 
 // Once, when the officers are first known: the view takes in them and the overdue complaints.
 function fitOnce() {
   if (fitted) return;
-  const points = [...overdueLayer.getLayers(), ...officerLayer.getLayers()].map((marker) => marker.getLatLng());
+  const points = [...overdueLayer.getLayers(), ...officers.markers.getLayers()].map((marker) => marker.getLatLng());
   if (!points.length) return;
   map.fitBounds(L.latLngBounds(points), { maxZoom: 15, padding: [24, 24] });
   fitted = true;
 }
 
-// officer.position: {officer_id, position}; an officer not met yet means the list is old.
-function moveOfficer({ officer_id: id, position }) {
-  const known = officers.get(id);
-  if (known) placeOfficer({ ...known.officer, position, position_known: true });
-  else loadOfficers();
-}
-
-function updateOfficer(officer) {
-  if (officer.agency === officersAgency) placeOfficer(officer);
-}
-
 function chooseAgency() {
-  officersAgency = agencyChoice.value;
   fitted = false;
   clearInterval(refreshTimer);
-  if (officersAgency) refreshTimer = setInterval(loadOfficers, ADMIN_REFRESH_MS);
-  loadOfficers();
+  if (agencyChoice.value) refreshTimer = setInterval(loadOfficers, ADMIN_REFRESH_MS);
+  officers.setAgency(agencyChoice.value).then(fitOnce);
 }
 
 // --- start -----------------------------------------------------------------------------------
@@ -266,8 +184,8 @@ const socket = connectLive((first) => {
   // Positions and duty changes missed while disconnected: read the list again.
   if (!first && map) loadOfficers();
 });
-socket.on("officer.position", (payload) => map && moveOfficer(payload));
-socket.on("officer.updated", (officer) => map && updateOfficer(officer));
+socket.on("officer.position", (payload) => officers?.move(payload));
+socket.on("officer.updated", (officer) => officers?.place(officer));
 socket.on("sla.breached", (payload) => {
   addBreach("sla", breachText(payload), payload);
   noteOverdue(payload);

@@ -389,7 +389,7 @@ def test_a_head_sees_his_officers_and_hears_breaches_live(
     chart = page.get_by_role("img", name=re.compile("^Complaints received and resolved per day"))
     expect(chart).to_be_visible()
     expect(chart).to_have_attribute("aria-label", re.compile("1 received and 0 resolved in all"))
-    pin = page.locator(f".officer-marker[data-officer='{officer.id}']")
+    pin = page.locator(f".officer-pin[data-officer='{officer.id}']")
     expect(pin).to_be_visible()
     expect(pin).to_have_attribute("data-state", "available")
     expect(page.locator("#officers")).to_contain_text("available")
