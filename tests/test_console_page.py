@@ -404,3 +404,31 @@ def test_head_sees_alert_banners_that_open_the_report(
     console.get_by_role("button", name=f"Dismiss the alert about report #{refused['id']}").click()
     expect(banners).to_have_count(1)
     assert unlabelled_controls(console) == []
+
+
+def test_two_staff_on_one_report_see_each_others_changes_live(live_server, open_page, make_account):
+    first = make_account("staff", agency="dlh")
+    second = make_account("staff", agency="dlh")
+    created = report(live_server, "Sampah di halte.")
+    consoles = [open_console(open_page, live_server, account) for account in (first, second)]
+    for console in consoles:
+        console.locator("#queue li").filter(has_text="Sampah di halte.").get_by_role(
+            "button"
+        ).first.click()
+        expect(console.locator("#detail-info")).to_contain_text(f"#{created['id']}")
+    mine, theirs = consoles
+
+    mine.get_by_label("Note (optional with a status change)").fill("Truk dijadwalkan besok pagi.")
+    mine.get_by_role("button", name="Acknowledge", exact=True).click()
+    expect(theirs.locator("#detail-info [data-fact='Status']")).to_have_text("acknowledged")
+    expect(theirs.locator("#detail-info")).to_contain_text("Truk dijadwalkan besok pagi.")
+    expect(theirs.get_by_role("button", name="Acknowledge", exact=True)).to_be_disabled()
+
+    # Rejecting needs a public reason; the page says so first.
+    theirs.get_by_label("Note (optional with a status change)").fill("Bukan wewenang kami.")
+    theirs.get_by_role("button", name="Reject").click()
+    expect(theirs.get_by_role("alert")).to_contain_text("Say publicly why")
+    theirs.get_by_label("Public note: the resident sees it").check()
+    theirs.get_by_role("button", name="Reject").click()
+    expect(mine.locator("#detail-info [data-fact='Status']")).to_have_text("rejected")
+    expect(mine.locator("#detail-info")).to_contain_text("Bukan wewenang kami.")
