@@ -32,7 +32,7 @@ pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 PHONE = {"width": 360, "height": 740}
 DESCRIPTION = "Tumpukan sampah di depan pasar, sudah tiga hari tidak diangkut."
-ROUTING_REASON = "Sampah menumpuk → Dinas Lingkungan Hidup, rule sanitation.garbage"
+ROUTING_REASON = "Sampah menumpuk → Dinas Lingkungan Hidup (sanitation.garbage)"
 
 
 def small_jpeg() -> bytes:

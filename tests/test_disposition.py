@@ -129,7 +129,7 @@ def test_a_rule_involves_a_second_agency(client, make_account):
     created = client.post("/api/v1/complaints", json=ACCIDENT).json
     assert created["agency"] == "polda"
     assert created["involved"] == ["dishub"]
-    assert "with Dinas Perhubungan" in created["routing"]["reason"]
+    assert "+ Dinas Perhubungan" in created["routing"]["reason"]
     dishub = make_account("staff", agency="dishub")
     url = f"/api/v1/complaints/{created['id']}"
     assert client.get(url, headers=dishub.headers).status_code == 200
@@ -177,7 +177,7 @@ def test_config_rule_with_unit_and_involvement(tmp_path, database_url):
     )
     assert north.json["routing"]["rule"] == "city.north-garbage"
     assert (
-        "Dinas Lingkungan Hidup (Suku Dinas Lingkungan Hidup Jakarta Utara) with Dinas "
+        "Dinas Lingkungan Hidup (Suku Dinas Lingkungan Hidup Jakarta Utara) + Dinas "
         in (north.json["routing"]["reason"])
     )
     south = client.post("/api/v1/complaints", json=GARBAGE)

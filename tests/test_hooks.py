@@ -57,7 +57,7 @@ def test_hook_register_categories(tmp_path, database_url):
     assert response.json["routing"] == {
         "agency": "aetra",
         "rule": "water.outages",
-        "reason": "Air mati → Aetra Air Jakarta, rule water.outages",
+        "reason": "Air mati → Aetra Air Jakarta (water.outages)",
         "district": None,
     }
 

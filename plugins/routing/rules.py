@@ -192,19 +192,20 @@ class RoutingEngine:
 def decision_for(
     rule: RoutingRule, draft: ComplaintDraft, place: Place, catalog: Catalog
 ) -> RoutingDecision:
-    """The decision, with the sentence a resident reads."""
+    """The decision, with the line a resident reads; it is kept with the complaint, so it is
+    made of names and signs only, read alike in every language."""
     district = place.most_specific
-    where = f" in {district[1]}" if district else ""
+    where = f" · {district[1]}" if district else ""
     agency = catalog.agencies[rule.agency]
     unit = agency.unit(rule.unit) if rule.unit else None
     owner = f"{agency.name} ({unit.name})" if unit else agency.name
     also = [catalog.agencies[code].name for code in rule.involve]
-    with_others = f" with {', '.join(also)}" if also else ""
+    with_others = f" + {', '.join(also)}" if also else ""
     category = draft.category_name or draft.category
     return RoutingDecision(
         agency=rule.agency,
         rule=rule.name,
-        reason=f"{category}{where} → {owner}{with_others}, rule {rule.name}",
+        reason=f"{category}{where} → {owner}{with_others} ({rule.name})",
         district=district[0] if district else None,
         unit=rule.unit,
         involved=rule.involve,

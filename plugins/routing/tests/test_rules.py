@@ -109,7 +109,7 @@ def test_the_first_rule_that_holds_decides_and_says_why():
     engine = RoutingEngine(rules, lambda lat, lon: GAMBIR)
     river = engine.decide(draft(description="Sampah di kali"), NOON, CATALOG)
     assert (river.agency, river.rule, river.district) == ("dpu", "pu.river", "gambir")
-    assert river.reason == "X in Kecamatan Gambir → PU, rule pu.river"
+    assert river.reason == "X · Kecamatan Gambir → PU (pu.river)"
     street = engine.decide(draft(), NOON, CATALOG)
     assert street.rule == "sanitation.garbage"
     assert engine.decide(draft(category="flooding"), NOON, CATALOG) is None
@@ -272,7 +272,7 @@ def test_intake_names_the_district_and_district_rules_apply(client, runner, app)
         "agency": "dishub",
         "rule": "transport.traffic-lights",
         "reason": (
-            "Lampu lalu lintas mati in Gambir → Dinas Perhubungan, rule transport.traffic-lights"
+            "Lampu lalu lintas mati · Gambir → Dinas Perhubungan (transport.traffic-lights)"
         ),
         "district": "jkt-pusat-gambir",
     }
