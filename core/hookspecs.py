@@ -237,6 +237,39 @@ def server_started(app: Flask) -> None:
 
 
 @hookspec(firstresult=True)
+def locate_address(
+    address_string: str | None, address_id: str | None
+) -> tuple[float, float] | None:
+    """Place on the map an address given in words or by its id in an address register.
+    ``firstresult``: the first non-None wins.
+
+    Intake that comes without coordinates asks this (the open311 plugin, for a
+    request that sends ``address_string`` or ``address_id`` instead of ``lat``
+    and ``long``); the complaint is then routed from the point found.
+
+    Arguments:
+        address_string: the address as a person wrote it, from the most specific
+            part to the most general ("Jl. Medan Merdeka Barat 12, Gambir, Jakarta
+            Pusat"), or None.
+        address_id: the address's id in the city's address register, or None.
+            The routing plugin takes its district codes for ids.
+
+    Returns: the point as ``(lat, lon)`` in WGS84, or None when the plugin cannot
+    place the address (the caller then asks for coordinates). The routing plugin
+    answers with the centroid of the most specific district (kelurahan, kecamatan,
+    kota) the address names.
+
+    Example::
+
+        @hookimpl
+        def locate_address(address_string, address_id):
+            if address_id in LANDMARKS:
+                return LANDMARKS[address_id]
+            return None
+    """
+
+
+@hookspec(firstresult=True)
 def route_complaint(draft: ComplaintDraft) -> RoutingDecision | None:
     """Decide which agency owns a new complaint. ``firstresult``: the first non-None wins.
 

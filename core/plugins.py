@@ -128,6 +128,12 @@ class Hooks:
     def app_started(self, app: Flask) -> None:
         self.pm.hook.app_started(app=app)
 
+    def locate_address(
+        self, address_string: str | None, address_id: str | None
+    ) -> tuple[float, float] | None:
+        found = self.pm.hook.locate_address(address_string=address_string, address_id=address_id)
+        return None if found is None else (float(found[0]), float(found[1]))
+
     def route_complaint(self, draft: Any) -> Any:
         return self.pm.hook.route_complaint(draft=draft)
 

@@ -119,6 +119,7 @@ def test_plugins_are_listed_with_version_and_hooks(client):
         "transport",
         "public_works",
         "sanitation",
+        "open311",
     }
     assert "route_complaint" in plugins["routing"]["hooks"]
     assert "/api/v1/routing/explain" in plugins["routing"]["routes"]

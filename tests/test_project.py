@@ -66,7 +66,17 @@ def test_entry_points_are_installed_for_every_declared_plugin():
 def test_hook_names_follow_the_convention():
     for name in HOOK_NAMES:
         assert name.startswith(
-            ("register_", "complaint_", "route_", "can_", "live_", "app_", "server_", "load_")
+            (
+                "register_",
+                "complaint_",
+                "route_",
+                "locate_",
+                "can_",
+                "live_",
+                "app_",
+                "server_",
+                "load_",
+            )
         )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from core import db, hookimpl
 from core.catalog import catalog
 from core.types import ComplaintDraft, NavLink, RoutingDecision
+from plugins.routing.addresses import locate_address as locate_in_districts
 from plugins.routing.districts import DistrictIndexHolder
 from plugins.routing.importer import import_districts_command, load_demo_districts
 from plugins.routing.rules import Place
@@ -73,3 +74,11 @@ def route_complaint(draft: ComplaintDraft) -> RoutingDecision | None:
     state = routing_state()
     reported_at = (draft.reported_at or state.now()).astimezone(state.timezone)
     return state.engine.decide(draft, reported_at, catalog())
+
+
+@hookimpl
+def locate_address(
+    address_string: str | None, address_id: str | None
+) -> tuple[float, float] | None:
+    """A district code as the address id, or a district named in the address: its centroid."""
+    return locate_in_districts(db.session(), address_string, address_id)
