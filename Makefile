@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/routing.py
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/cctv.py
+	$(BIN)/python bench/open311.py
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache
