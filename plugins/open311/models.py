@@ -74,7 +74,7 @@ class ReceivedUpdate(Base):
 
 
 class ServicesChangeset(Base):
-    """When the services (categories and their questions) first looked as they do: discovery's
+    """When the services (categories and their questions) came to look as they do: discovery's
     changeset, the same in every process and after restarts."""
 
     __tablename__ = "open311_changeset"

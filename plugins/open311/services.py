@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import get_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import db
@@ -100,14 +100,26 @@ def _value(value: Any) -> dict[str, str]:
 
 
 def changeset() -> datetime:
-    """When the services first looked as they look now; stored, so every process agrees."""
+    """When the services came to look as they look now; stored, so every process agrees.
+
+    A look seen before a change and back again counts from its return: the changeset only
+    moves forward."""
     fingerprint = _services_fingerprint()
     session = db.session()
-    seen = session.get(ServicesChangeset, fingerprint)
-    if seen is not None:
-        return seen.seen_at
+    latest = session.scalars(
+        select(ServicesChangeset).order_by(ServicesChangeset.seen_at.desc()).limit(1)
+    ).first()
+    if latest is not None and latest.fingerprint == fingerprint:
+        return latest.seen_at
+    now = utcnow()
+    returned = session.execute(
+        update(ServicesChangeset)
+        .where(ServicesChangeset.fingerprint == fingerprint, ServicesChangeset.seen_at < now)
+        .values(seen_at=now)
+    )
+    if returned.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(ServicesChangeset(fingerprint=fingerprint, seen_at=now))
     try:
-        session.add(ServicesChangeset(fingerprint=fingerprint, seen_at=utcnow()))
         session.commit()
     except IntegrityError:
         # Another process stored this look a moment ago: its time stands.

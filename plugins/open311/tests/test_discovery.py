@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.catalog import build_catalog
 from plugins.open311.tests.helpers import (
     SPECIFICATION,
     FallenTreePlugin,
@@ -78,6 +79,19 @@ def test_the_changeset_moves_forward_when_the_services_change(client, register_p
     after = discovery(client)
     assert w3c(after["changeset"]) > w3c(before["changeset"])
     assert w3c(after["endpoints"][0]["changeset"]) > w3c(before["endpoints"][0]["changeset"])
+
+
+def test_the_changeset_moves_forward_when_the_services_change_back(app, client, register_plugin):
+    before = discovery(client)
+    time.sleep(1.1)
+    register_plugin(FallenTreePlugin(), "fallen-tree")
+    changed = discovery(client)
+    time.sleep(1.1)
+    app.extensions["smartcity.pm"].unregister(name="fallen-tree")
+    hooks = app.extensions["smartcity.hooks"]
+    app.extensions["smartcity.catalog"] = build_catalog(hooks, app.config["SMARTCITY"]["sla"])
+    back = discovery(client)
+    assert w3c(before["changeset"]) < w3c(changed["changeset"]) < w3c(back["changeset"])
 
 
 # --- jurisdiction_id -------------------------------------------------------------------------
