@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WEB_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test lint bench clean translations screenshots
+.PHONY: run test lint bench clean translations screenshots docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,8 @@ translations: $(STAMP)
 # The README's screenshots, taken by the journey test in a real browser.
 screenshots: $(STAMP) $(WEB_STAMP)
 	SMARTCITY_SCREENSHOTS=1 $(BIN)/pytest tests/test_journey.py
+
+# The hook reference in docs/plugins.md, rendered from the docstrings of core/hookspecs.py
+# (a test fails while it is out of date).
+docs: $(STAMP)
+	$(BIN)/python -m core.hookdocs docs/plugins.md

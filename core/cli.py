@@ -141,15 +141,46 @@ def users_create(email, password, role, agency):
     )
 
 
-@main.command("plugins")
+@main.group("plugins", invoke_without_command=True)
+@click.pass_context
+def plugins_group(ctx):
+    """Loaded plugins with their version, hooks and routes; `plugins new NAME` starts one."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(plugins_list)
+
+
+@plugins_group.command("list")
 @with_appcontext
-def plugins_command():
-    """Loaded plugins with their version, hooks and routes."""
+def plugins_list():
+    """Loaded plugins with their version, hooks and routes (the default)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     for plugin in describe_plugins(app.extensions["smartcity.pm"], app):
         click.echo(f"{plugin['name']} {plugin['version']}")
         click.echo(f"  hooks:  {', '.join(plugin['hooks']) or '-'}")
         click.echo(f"  routes: {', '.join(plugin['routes']) or '-'}")
+
+
+# Without the app: writing files needs no database, and works where the app cannot start.
+@plugins_group.command("new", with_appcontext=False)
+@click.argument("name")
+def plugins_new(name):
+    """Write the skeleton of a plugin package, smartcity-NAME/, in the current directory."""
+    from pathlib import Path
+
+    from core.plugin_skeleton import write_skeleton
+    from core.plugins import entry_points
+
+    try:
+        written = write_skeleton(name, Path.cwd(), taken=[ep.name for ep in entry_points()])
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="NAME") from error
+    except FileExistsError as error:
+        raise click.ClickException(str(error)) from error
+    relative = [path.relative_to(Path.cwd()) for path in written]
+    for path in relative:
+        click.echo(f"wrote {path}")
+    root = relative[0].parts[0]
+    click.echo(f"next: pip install -e {root} && smartcity db upgrade && smartcity plugins")
 
 
 if __name__ == "__main__":
