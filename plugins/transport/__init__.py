@@ -1,87 +1,74 @@
-"""Dinas Perhubungan (transport agency): traffic lights, signs, parking and congestion."""
+"""Dinas Perhubungan (transport agency): traffic lights, signs, parking and congestion, and the
+city's road segments with their live traffic status (lancar / padat / macet) on /transport."""
 
 from __future__ import annotations
 
-from core import hookimpl
-from core.types import AgencySpec, CategorySpec, RoutingRule, UnitSpec
+from pathlib import Path
 
-AGENCY = "dishub"
-# Each of Jakarta's five administrative cities has its own office.
-UNITS = (
-    UnitSpec("jakpus", "Suku Dinas Perhubungan Jakarta Pusat"),
-    UnitSpec("jakut", "Suku Dinas Perhubungan Jakarta Utara"),
-    UnitSpec("jakbar", "Suku Dinas Perhubungan Jakarta Barat"),
-    UnitSpec("jaksel", "Suku Dinas Perhubungan Jakarta Selatan"),
-    UnitSpec("jaktim", "Suku Dinas Perhubungan Jakarta Timur"),
-)
+import click
+from flask import Blueprint, Flask
+from sqlalchemy.orm import Session
+
+from core import hookimpl
+from core.types import AgencySpec, CategorySpec, NavLink, RoutingRule
+from plugins.transport.agency import AGENCY_SPEC, CATEGORIES, routing_rules
+from plugins.transport.settings import EXTENSION, build_state
 
 
 @hookimpl
 def register_agencies() -> list[AgencySpec]:
-    return [
-        AgencySpec(
-            code=AGENCY,
-            name="Dinas Perhubungan",
-            short_name="Dishub",
-            description="Lalu lintas: lampu lalu lintas, rambu, parkir, kemacetan.",
-            units=UNITS,
-        )
-    ]
+    return [AGENCY_SPEC]
 
 
 @hookimpl
 def register_categories() -> list[CategorySpec]:
-    group = "Lalu lintas / Traffic"
-    return [
-        CategorySpec(
-            code="traffic_light",
-            agency=AGENCY,
-            name_id="Lampu lalu lintas mati",
-            name_en="Traffic light out",
-            sla_acknowledge_minutes=30,
-            sla_resolve_hours=12,
-            group=group,
-            keywords=("lampu merah", "traffic light", "apill"),
-        ),
-        CategorySpec(
-            code="damaged_sign",
-            agency=AGENCY,
-            name_id="Rambu lalu lintas rusak",
-            name_en="Damaged road sign",
-            sla_acknowledge_minutes=240,
-            sla_resolve_hours=120,
-            group=group,
-            keywords=("rambu", "sign"),
-        ),
-        CategorySpec(
-            code="illegal_parking",
-            agency=AGENCY,
-            name_id="Parkir liar",
-            name_en="Illegal parking",
-            sla_acknowledge_minutes=60,
-            sla_resolve_hours=6,
-            group=group,
-            keywords=("parkir", "parking"),
-        ),
-        CategorySpec(
-            code="congestion",
-            agency=AGENCY,
-            name_id="Kemacetan",
-            name_en="Traffic jam",
-            sla_acknowledge_minutes=30,
-            sla_resolve_hours=4,
-            group=group,
-            keywords=("macet", "jam", "congestion"),
-        ),
-    ]
+    return list(CATEGORIES)
 
 
 @hookimpl
 def register_routing_rules() -> list[RoutingRule]:
-    rule_names = [
-        ("traffic_light", "transport.traffic-lights"),
-        ("damaged_sign", "transport.signs"),
-        ("illegal_parking", "transport.illegal-parking"),
-        ("congestion", "transport.congestion"),
-    ]
-    return [RoutingRule(name, AGENCY, categories=(category,)) for category, name in rule_names]
+    return routing_rules()
+
+
+@hookimpl
+def register_migrations() -> list[str]:
+    return [str(Path(__file__).parent / "migrations")]
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from plugins.transport.views import api, pages
+
+    return [api, pages]
+
+
+@hookimpl
+def register_translations() -> list[str]:
+    return [str(Path(__file__).parent / "translations")]
+
+
+@hookimpl
+def register_nav_links() -> list[NavLink]:
+    return [NavLink("Traffic", "/transport")]
+
+
+@hookimpl
+def register_commands() -> list[click.Command]:
+    from plugins.transport.importer import import_segments_command
+
+    import_group = click.Group("import", help="Import cameras, districts and more from files.")
+    import_group.add_command(import_segments_command)
+    return [import_group]
+
+
+@hookimpl
+def load_demo(session: Session) -> None:
+    from plugins.transport.demo import demo_geojson
+    from plugins.transport.importer import segment_rows_from_geojson, upsert_segments
+
+    upsert_segments(session, segment_rows_from_geojson(demo_geojson()))
+
+
+@hookimpl
+def app_started(app: Flask) -> None:
+    app.extensions[EXTENSION] = build_state(app)

@@ -1,0 +1,226 @@
+// The traffic page: the road segments coloured by status on the map, the latest changes (live),
+// the public cameras along the roads (when the cctv plugin is there), and for Dishub staff a
+// form to set a road's status, with the complaints' suggestion.
+// Relative, so that core's helpers are found wherever the app is mounted (/transport/static/ → /static/).
+import { api, connectLive, el, formatTime, makeMap, showAlert, t } from "../../static/common.js";
+
+// A camera this close to a road is listed as along it.
+const CAMERA_ALONG_M = 150;
+const COLOURS = { lancar: "#1a7f37", padat: "#e0a800", macet: "#c62828", unknown: "#7b8794" };
+const mapNode = document.getElementById("road-map");
+const errorNode = document.getElementById("transport-error");
+const changesNode = document.getElementById("road-changes");
+const changesEmpty = document.getElementById("road-changes-empty");
+const camerasNode = document.getElementById("road-cameras");
+const camerasEmpty = document.getElementById("road-cameras-empty");
+const camerasSection = document.getElementById("road-cameras-section");
+const form = document.getElementById("road-status-form");
+
+const map = makeMap(mapNode);
+const roadsLayer = L.featureGroup().addTo(map);
+const camerasLayer = L.layerGroup().addTo(map);
+const segments = new Map(); // id -> { segment, layer }
+const expiryTimers = new Map(); // id -> timeout turning a stale status unknown
+const camerasAlong = new Map(); // segment id -> the cameras along it
+let fitted = false;
+
+function statusWord(status) {
+  return { lancar: t("lancar"), padat: t("padat"), macet: t("macet") }[status] || t("unknown");
+}
+
+function lineStyle(status) {
+  return { className: "road-line", color: COLOURS[status] || COLOURS.unknown, weight: 6, opacity: 0.9, dashArray: status in COLOURS && status !== "unknown" ? null : "6 8" };
+}
+
+// GeoJSON's [lon, lat] pairs as Leaflet's [lat, lon], one array per line.
+function latLngLines(geometry) {
+  const lines = geometry.type === "LineString" ? [geometry.coordinates] : geometry.coordinates;
+  return lines.map((line) => line.map(([lon, lat]) => [lat, lon]));
+}
+
+function tooltipText(segment) {
+  return `${segment.name}: ${statusWord(segment.status)}`;
+}
+
+function draw(segment) {
+  const known = segments.get(segment.id);
+  if (known) {
+    known.layer.setStyle(lineStyle(segment.status));
+    known.layer.setTooltipContent(tooltipText(segment));
+    known.segment = segment;
+  } else {
+    const layer = L.polyline(latLngLines(segment.geometry), lineStyle(segment.status));
+    layer.bindTooltip(tooltipText(segment));
+    layer.on("click", () => chooseInForm(segment.id));
+    layer.addTo(roadsLayer);
+    segments.set(segment.id, { segment, layer });
+  }
+  scheduleExpiry(segment);
+}
+
+// A status reads unknown once stale: the page greys it at that moment, without asking.
+function scheduleExpiry(segment) {
+  clearTimeout(expiryTimers.get(segment.id));
+  if (!segment.status_expires_at) return;
+  const wait = Date.parse(segment.status_expires_at) - Date.now();
+  if (wait > 2 ** 31 - 1) return;
+  expiryTimers.set(segment.id, setTimeout(() => {
+    draw({ ...segment, status: "unknown", status_source: null, status_expires_at: null });
+  }, Math.max(0, wait)));
+}
+
+function changeItem(segment) {
+  const sourceText = segment.status_source === "suggested" ? t("confirmed from complaints") : t("set by Dishub");
+  return el(
+    "li",
+    { className: "road-change", dataset: { segmentId: segment.id } },
+    el("div", {}, el("span", { className: "road-key road-" + segment.status, "aria-hidden": "true" }), " ",
+      el("span", { className: "road-word road-" + segment.status }, statusWord(segment.status)), " · ", segment.name),
+    el("div", { className: "meta" }, formatTime(segment.status_set_at), segment.status !== "unknown" ? ` · ${sourceText}` : ""),
+  );
+}
+
+function showChanges() {
+  const changed = [...segments.values()]
+    .map((entry) => entry.segment)
+    .filter((segment) => segment.status_set_at)
+    .sort((a, b) => Date.parse(b.status_set_at) - Date.parse(a.status_set_at));
+  changesNode.replaceChildren(...changed.map(changeItem));
+  changesEmpty.hidden = changed.length > 0;
+}
+
+function fillForm() {
+  if (!form) return;
+  const select = document.getElementById("road-segment");
+  const chosen = select.value;
+  const sorted = [...segments.values()].map((entry) => entry.segment).sort((a, b) => a.name.localeCompare(b.name));
+  select.replaceChildren(...sorted.map((segment) => el("option", { value: segment.id }, segment.name)));
+  if (chosen) select.value = chosen;
+}
+
+function chooseInForm(segmentId) {
+  if (!form) return;
+  document.getElementById("road-segment").value = segmentId;
+  document.getElementById("road-suggestion").textContent = "";
+}
+
+async function loadSegments() {
+  try {
+    const { segments: found } = await api("/api/v1/transport/segments");
+    found.forEach(draw);
+    showChanges();
+    fillForm();
+    if (!fitted && roadsLayer.getLayers().length) {
+      map.fitBounds(roadsLayer.getBounds(), { padding: [16, 16] });
+      fitted = true;
+    }
+    showAlert(errorNode, "");
+    loadCameras();
+  } catch (problem) {
+    showAlert(errorNode, t("Could not load the roads: {message}", { message: problem.message }));
+  }
+}
+
+// Metres from a point to the nearest piece of a segment's lines (flat around the point).
+function metresToSegment([lat, lon], segment) {
+  const metresPerDegree = 111320;
+  const scale = Math.cos((lat * Math.PI) / 180);
+  const flat = ([pointLat, pointLon]) => [(pointLon - lon) * metresPerDegree * scale, (pointLat - lat) * metresPerDegree];
+  let nearest = Infinity;
+  for (const line of latLngLines(segment.geometry)) {
+    for (let index = 1; index < line.length; index += 1) {
+      const [ax, ay] = flat(line[index - 1]);
+      const [bx, by] = flat(line[index]);
+      const lengthSquared = (bx - ax) ** 2 + (by - ay) ** 2;
+      const along = lengthSquared ? Math.min(1, Math.max(0, -(ax * (bx - ax) + ay * (by - ay)) / lengthSquared)) : 0;
+      nearest = Math.min(nearest, Math.hypot(ax + along * (bx - ax), ay + along * (by - ay)));
+    }
+  }
+  return nearest;
+}
+
+function roadAlong(camera) {
+  const point = [camera.lat, camera.lon];
+  let best = null;
+  for (const { segment } of segments.values()) {
+    const metres = metresToSegment(point, segment);
+    if (metres <= CAMERA_ALONG_M && (!best || metres < best.metres)) best = { segment, metres };
+  }
+  return best && best.segment;
+}
+
+// The cameras come from the cctv plugin's API (those the visitor may see); without that plugin
+// the section is hidden.
+async function loadCameras() {
+  if (!roadsLayer.getLayers().length) return;
+  const bounds = roadsLayer.getBounds().pad(0.05);
+  const bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].map((value) => value.toFixed(5)).join(",");
+  let cameras;
+  try {
+    cameras = await api(`/api/v1/cctv/cameras?bbox=${bbox}`);
+  } catch {
+    camerasSection.hidden = true;
+    return;
+  }
+  const along = cameras.map((camera) => ({ camera, road: roadAlong(camera) })).filter((entry) => entry.road);
+  camerasAlong.clear();
+  for (const { camera, road } of along) camerasAlong.set(road.id, [...(camerasAlong.get(road.id) || []), camera]);
+  camerasNode.replaceChildren(
+    ...along.map(({ camera, road }) =>
+      el("li", {}, el("a", { href: "/cameras" }, camera.name), ` · ${road.name}`,
+        camera.tags.length ? ` (${camera.tags.join(", ")})` : ""),
+    ),
+  );
+  camerasLayer.clearLayers();
+  for (const { camera } of along) {
+    L.circleMarker([camera.lat, camera.lon], { radius: 5, color: "#1f4e9c", fillOpacity: 0.8, className: "road-camera" })
+      .bindTooltip(camera.name)
+      .addTo(camerasLayer);
+  }
+  camerasEmpty.hidden = along.length > 0;
+}
+
+function received(segment) {
+  draw(segment);
+  showChanges();
+}
+
+if (form) {
+  const suggestionNode = document.getElementById("road-suggestion");
+  let suggested = null; // { segment, status } the staff may confirm
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const segmentId = document.getElementById("road-segment").value;
+    const status = document.getElementById("road-status").value;
+    const source = suggested && suggested.segment === segmentId && suggested.status === status ? "suggested" : "staff";
+    try {
+      received(await api(`/api/v1/transport/segments/${encodeURIComponent(segmentId)}/status`, { method: "PUT", json: { status, source } }));
+      suggestionNode.textContent = t("Saved.");
+      showAlert(errorNode, "");
+    } catch (problem) {
+      showAlert(errorNode, problem.message);
+    }
+  });
+  document.getElementById("road-suggest").addEventListener("click", async () => {
+    const segmentId = document.getElementById("road-segment").value;
+    try {
+      const found = await api(`/api/v1/transport/segments/${encodeURIComponent(segmentId)}/suggestion`);
+      suggested = { segment: segmentId, status: found.status };
+      document.getElementById("road-status").value = found.status;
+      const counted = t("{count} traffic complaints within {metres} m since {since}: {status}.", {
+        count: found.complaints, metres: Math.round(found.near_m), since: formatTime(found.since), status: statusWord(found.status),
+      });
+      // Cameras say nothing about the traffic by themselves (their tags say what they watch):
+      // the suggestion names them for the staff to look before confirming.
+      const cameras = (camerasAlong.get(segmentId) || []).map((camera) => camera.name).join(", ");
+      suggestionNode.textContent = cameras ? `${counted} ${t("Check the cameras along it: {cameras}.", { cameras })}` : counted;
+    } catch (problem) {
+      showAlert(errorNode, problem.message);
+    }
+  });
+}
+
+loadSegments();
+// After a lost connection the page may have missed changes: ask again.
+const socket = connectLive((first) => (first ? null : loadSegments()));
+socket.on("transport.segment", received);

@@ -1,0 +1,93 @@
+"""The traffic page in a real browser on a 360 px phone: the roads coloured on the map, a
+status set by Dishub from the page reaching a visitor's page live, in English and Indonesian.
+
+As in ``tests/test_browser.py``: every request off the live server (map tiles) is refused; any
+script or console error fails the test. Only SQLite: the page is the subject here.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core.testing import fits_width, sign_in, unlabelled_controls
+from plugins.transport.tests.conftest import add_complaint, east_of_thamrin
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+PHONE = {"width": 360, "height": 740}
+PAGE = "/transport"
+RED = "#c62828"
+
+
+def phone(open_page: Any) -> Page:
+    page: Page = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    return page
+
+
+def add_camera(client: Any, admin: Any, camera_id: str, point: tuple[float, float]) -> None:
+    """Through the cctv plugin's API, as the city's admin would."""
+    body = {
+        "id": camera_id,
+        "name": camera_id,
+        "lat": point[0],
+        "lon": point[1],
+        "tags": ["traffic"],
+        "snapshot_url": "http://127.0.0.1:9/frame.jpg",
+    }
+    response = client.post("/api/v1/cctv/cameras", json=body, headers=admin.headers)
+    assert response.status_code == 201, response.json
+
+
+def test_dishub_sets_a_status_from_the_page_and_a_visitor_sees_it_live(
+    app, client, live_server, open_page, make_account, segments, clock
+):
+    admin = make_account("admin")
+    add_camera(client, admin, "Kamera Sarinah", east_of_thamrin(40))
+    add_camera(client, admin, "Kamera jauh", east_of_thamrin(600))
+    for metres in (10, 20, 30):
+        add_complaint(app, east_of_thamrin(metres), clock.now - timedelta(minutes=2))
+    visitor = phone(open_page)
+    visitor.goto(f"{live_server}{PAGE}")
+    expect(visitor.get_by_role("heading", name="Traffic", level=1)).to_be_visible()
+    expect(visitor.locator("path.road-line")).to_have_count(2)
+    expect(visitor.locator("[data-live-indicator]")).to_have_attribute("data-state", "live")
+    expect(visitor.locator("#road-changes-empty")).to_be_visible()
+    expect(visitor.locator("#road-status-form")).to_have_count(0)
+    expect(visitor.locator("#road-cameras li")).to_have_text(
+        ["Kamera Sarinah · Jl. M.H. Thamrin (traffic)"]
+    )
+    assert fits_width(visitor, PHONE["width"])
+
+    staff = phone(open_page)
+    sign_in(staff, live_server, make_account("staff", agency="dishub").email, f"/login?next={PAGE}")
+    expect(staff).to_have_url(f"{live_server}{PAGE}")
+    assert unlabelled_controls(staff) == []
+    assert fits_width(staff, PHONE["width"])
+    staff.get_by_label("Road", exact=True).select_option(label="Jl. M.H. Thamrin")
+    staff.get_by_role("button", name="Suggest from complaints").click()
+    expect(staff.locator("#road-suggestion")).to_contain_text("3 traffic complaints within 100 m")
+    expect(staff.locator("#road-suggestion")).to_contain_text(
+        "Check the cameras along it: Kamera Sarinah."
+    )
+    expect(staff.get_by_label("Status", exact=True)).to_have_value("macet")
+    staff.get_by_role("button", name="Set status").click()
+    expect(staff.locator("#road-suggestion")).to_have_text("Saved.")
+
+    change = visitor.locator("#road-changes li")
+    expect(change).to_have_count(1)
+    expect(change).to_contain_text("macet · Jl. M.H. Thamrin")
+    expect(change).to_contain_text("confirmed from complaints")
+    expect(visitor.locator(f'path.road-line[stroke="{RED}"]')).to_have_count(1)
+    expect(visitor.locator("#road-changes-empty")).to_be_hidden()
+
+
+def test_the_page_speaks_indonesian(live_server, open_page, segments):
+    page = phone(open_page)
+    page.goto(f"{live_server}/language/id?next={PAGE}")
+    expect(page.get_by_role("heading", name="Lalu lintas", level=1)).to_be_visible()
+    expect(page.locator(".road-legend")).to_contain_text("tidak diketahui")
+    expect(page.get_by_role("link", name="Lalu lintas")).to_be_visible()

@@ -1,0 +1,95 @@
+"""The road segments API (their statuses, set and suggested) and the public /transport page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+from flask import Response, jsonify, render_template
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from core import db
+from core.auth import current_actor, require_roles
+from core.errors import ApiError
+from plugins.transport.models import SOURCES, STATUSES, UNKNOWN, RoadSegment
+from plugins.transport.segments import may_set_status, segment_payload, set_status, suggest
+from plugins.transport.settings import transport_state
+
+api = Blueprint("transport", __name__, description="Road segments and their traffic status.")
+pages = flask.Blueprint(
+    "transport_pages",
+    __name__,
+    url_prefix="/transport",
+    template_folder="templates",
+    static_folder="static",
+)
+
+
+class StatusSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf((*STATUSES, UNKNOWN)))
+    source = fields.String(load_default="staff", validate=validate.OneOf(SOURCES))
+
+
+def _segment_or_404(segment_id: str) -> RoadSegment:
+    segment = db.session().get(RoadSegment, segment_id)
+    if segment is None:
+        raise ApiError(404, "not_found", "No such road segment.")
+    return segment
+
+
+@api.get("/segments")
+def list_segments() -> Response:
+    """Every segment with its current status (a stale one reads unknown), latest change first."""
+    now = transport_state().now()
+    query = select(RoadSegment).order_by(
+        RoadSegment.status_set_at.desc().nulls_last(), RoadSegment.name
+    )
+    segments = [segment_payload(segment, now) for segment in db.session().scalars(query)]
+    return jsonify({"segments": segments})
+
+
+@api.get("/segments/<segment_id>")
+def show_segment(segment_id: str) -> Response:
+    return jsonify(segment_payload(_segment_or_404(segment_id), transport_state().now()))
+
+
+@api.put("/segments/<segment_id>/status")
+@api.arguments(StatusSchema)
+@api.doc(security=[{"bearer": []}])
+@require_roles("staff", "head", "admin")
+def put_status(data: dict[str, Any], segment_id: str) -> Response:
+    """Dishub's staff and heads set what the road is like now; it reads unknown once stale."""
+    actor = current_actor()
+    if not may_set_status(actor):
+        raise ApiError(403, "forbidden", "Only the transport agency sets road statuses.")
+    segment = _segment_or_404(segment_id)
+    return jsonify(set_status(segment, data["status"], data["source"], actor))
+
+
+@api.get("/segments/<segment_id>/suggestion")
+@api.doc(security=[{"bearer": []}])
+@require_roles("staff", "head", "admin")
+def suggestion(segment_id: str) -> Response:
+    """A status suggested by the recent traffic complaints along the segment."""
+    found = suggest(_segment_or_404(segment_id))
+    return jsonify(
+        {
+            "segment_id": segment_id,
+            "status": found.status,
+            "complaints": found.complaints,
+            "since": found.since.isoformat(),
+            "near_m": found.near_m,
+            "categories": list(found.categories),
+        }
+    )
+
+
+@pages.get("")
+def transport_page() -> str:
+    return render_template(
+        "transport/transport.html",
+        may_set_status=may_set_status(current_actor()),
+        status_minutes=round(transport_state().settings.status_minutes),
+    )
