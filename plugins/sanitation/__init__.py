@@ -1,87 +1,68 @@
-"""Dinas Lingkungan Hidup (environment agency): garbage, dumping and rubbish in rivers."""
+"""Dinas Lingkungan Hidup (environment agency): garbage, dumping and rubbish in rivers, routed to
+the office of the city they are in, and the garbage hot spots of each week on a staff map."""
 
 from __future__ import annotations
 
-from core import hookimpl
-from core.types import AgencySpec, CategorySpec, RoutingRule, UnitSpec
+from pathlib import Path
 
-AGENCY = "dlh"
-# Each of Jakarta's five administrative cities has its own office.
-UNITS = (
-    UnitSpec("jakpus", "Suku Dinas Lingkungan Hidup Jakarta Pusat"),
-    UnitSpec("jakut", "Suku Dinas Lingkungan Hidup Jakarta Utara"),
-    UnitSpec("jakbar", "Suku Dinas Lingkungan Hidup Jakarta Barat"),
-    UnitSpec("jaksel", "Suku Dinas Lingkungan Hidup Jakarta Selatan"),
-    UnitSpec("jaktim", "Suku Dinas Lingkungan Hidup Jakarta Timur"),
-)
+from flask import Blueprint, Flask, current_app, has_request_context
+from sqlalchemy.orm import Session
+
+from core import hookimpl
+from core.auth import current_actor
+from core.types import STAFF_ROLES, AgencySpec, CategorySpec, NavLink, RoutingRule
+from plugins.sanitation.agency import AGENCY_SPEC, CATEGORIES, routing_rules
+from plugins.sanitation.settings import EXTENSION, build_state, sanitation_settings
 
 
 @hookimpl
 def register_agencies() -> list[AgencySpec]:
-    return [
-        AgencySpec(
-            code=AGENCY,
-            name="Dinas Lingkungan Hidup",
-            short_name="DLH",
-            description="Kebersihan kota: sampah, pembuangan liar, sungai.",
-            units=UNITS,
-        )
-    ]
+    return [AGENCY_SPEC]
 
 
 @hookimpl
 def register_categories() -> list[CategorySpec]:
-    group = "Kebersihan / Cleanliness"
-    return [
-        CategorySpec(
-            code="garbage",
-            agency=AGENCY,
-            name_id="Sampah menumpuk",
-            name_en="Pile of garbage",
-            sla_acknowledge_minutes=60,
-            sla_resolve_hours=24,
-            group=group,
-            keywords=("sampah", "garbage", "trash", "rubbish"),
-        ),
-        CategorySpec(
-            code="illegal_dumping",
-            agency=AGENCY,
-            name_id="Pembuangan sampah liar",
-            name_en="Illegal dumping",
-            sla_acknowledge_minutes=120,
-            sla_resolve_hours=48,
-            group=group,
-            keywords=("buang sampah", "dumping", "puing"),
-        ),
-        CategorySpec(
-            code="missed_collection",
-            agency=AGENCY,
-            name_id="Sampah tidak diangkut",
-            name_en="Missed garbage collection",
-            sla_acknowledge_minutes=120,
-            sla_resolve_hours=24,
-            group=group,
-            keywords=("angkut", "truk sampah", "collection"),
-        ),
-        CategorySpec(
-            code="river_trash",
-            agency=AGENCY,
-            name_id="Sampah di sungai",
-            name_en="Trash in a river",
-            sla_acknowledge_minutes=120,
-            sla_resolve_hours=72,
-            group=group,
-            keywords=("kali", "sungai", "river"),
-        ),
-    ]
+    return list(CATEGORIES)
 
 
 @hookimpl
 def register_routing_rules() -> list[RoutingRule]:
-    rule_names = [
-        ("garbage", "sanitation.garbage"),
-        ("illegal_dumping", "sanitation.illegal-dumping"),
-        ("missed_collection", "sanitation.missed-collection"),
-        ("river_trash", "sanitation.river-trash"),
-    ]
-    return [RoutingRule(name, AGENCY, categories=(category,)) for category, name in rule_names]
+    settings = sanitation_settings(current_app.config["SMARTCITY"])
+    return routing_rules(settings.unit_districts)
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from plugins.sanitation.views import api, pages
+
+    return [api, pages]
+
+
+@hookimpl
+def register_translations() -> list[str]:
+    return [str(Path(__file__).parent / "translations")]
+
+
+@hookimpl
+def register_nav_links() -> list[NavLink]:
+    """The hot spots, for the people who may open them: a link names roles only, so the
+    agency is checked here, where the page being drawn knows its visitor."""
+    from plugins.sanitation.views import may_see_hot_spots
+
+    if has_request_context() and not may_see_hot_spots(current_actor()):
+        return []
+    return [NavLink("Hot spots", "/sanitation/hot-spots", roles=STAFF_ROLES)]
+
+
+# After the routing plugin's districts are in the session: the demo's complaints are routed
+# through them like any report.
+@hookimpl(trylast=True)
+def load_demo(session: Session) -> None:
+    from plugins.sanitation.demo import add_demo_complaints
+
+    add_demo_complaints(session)
+
+
+@hookimpl
+def app_started(app: Flask) -> None:
+    app.extensions[EXTENSION] = build_state(app)
