@@ -124,6 +124,7 @@ def sync_catalog(session: Session, catalog: Catalog) -> None:
     for category in catalog.categories.values():
         values = dataclasses.asdict(category)
         values["agency_code"] = values.pop("agency")
+        values.pop("call_now")  # shown to reporters, never queried: read from the plugin
         values["keywords"] = list(values["keywords"])
         values["attributes"] = list(values["attributes"])
         session.merge(Category(**values, active=True))

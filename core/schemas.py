@@ -71,6 +71,13 @@ class AgencySchema(Schema):
     sla_resolve_hours = fields.Integer()
 
 
+class CallNowSchema(Schema):
+    number = fields.String(metadata={"description": "for a tel: link"})
+    label = fields.String(
+        metadata={"description": "the button's words; empty: 'Call <number> now'"}
+    )
+
+
 class CategorySchema(Schema):
     code = fields.String()
     agency = fields.String()
@@ -79,13 +86,19 @@ class CategorySchema(Schema):
     group = fields.String()
     keywords = fields.List(fields.String())
     public = fields.Boolean()
-    urgent = fields.Boolean()
+    urgent = fields.Boolean(metadata={"description": "an emergency: the consoles sound an alarm"})
     sla_acknowledge_minutes = fields.Integer()
     sla_resolve_hours = fields.Integer()
     attributes = fields.List(fields.Dict())
     field_work = fields.Boolean(metadata={"description": "resolving needs an after-photo"})
     duplicate_radius_m = fields.Integer()
     duplicate_window_hours = fields.Integer()
+    call_now = fields.Nested(
+        CallNowSchema,
+        attribute="current_call_now",
+        allow_none=True,
+        metadata={"description": "a line to call at once rather than wait (an emergency)"},
+    )
 
 
 class PluginSchema(Schema):

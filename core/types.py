@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -71,6 +72,14 @@ class AgencySpec:
 
 
 @dataclass(frozen=True)
+class CallNow:
+    """A telephone line the reporter should call at once, such as the police's emergency number."""
+
+    number: str
+    label: str = ""  # the words of the call button; empty: "Call <number> now", translated
+
+
+@dataclass(frozen=True)
 class CategorySpec:
     """A complaint category a plugin contributes.
 
@@ -82,6 +91,11 @@ class CategorySpec:
     ``field_work`` complaints need an after-photo to be resolved. Open
     complaints of the category within ``duplicate_radius_m`` reported in the
     last ``duplicate_window_hours`` are offered as likely duplicates.
+    ``call_now`` is a line the reporter should call rather than wait (an emergency):
+    the report form shows it as soon as the category is chosen, the complaint's page
+    while the complaint is open. Give a ``CallNow``, or a function returning one when
+    it is shown, so that it follows the plugin's settings (like click's callable
+    defaults); ``current_call_now`` is the line as shown now.
     """
 
     code: str
@@ -98,6 +112,11 @@ class CategorySpec:
     field_work: bool = True
     duplicate_radius_m: int = 50
     duplicate_window_hours: int = 168
+    call_now: CallNow | Callable[[], CallNow | None] | None = None
+
+    @property
+    def current_call_now(self) -> CallNow | None:
+        return self.call_now() if callable(self.call_now) else self.call_now
 
 
 @dataclass(frozen=True)

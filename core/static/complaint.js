@@ -22,13 +22,44 @@ function showOnMap(complaint) {
   marker.setLatLng(point);
 }
 
+// --- a line to call at once -------------------------------------------------------------------
+
+// Statuses in which the agency still works the complaint.
+const OPEN_STATUSES = ["open", "acknowledged", "in_progress", "waiting"];
+const AGENCY_ROLES = ["officer", "staff", "head", "admin"];
+const callNowBox = document.getElementById("call-now");
+const callNowLink = document.getElementById("call-now-link");
+let categoriesLoaded = null;
+
+// code -> category, fetched once.
+function loadCategories() {
+  categoriesLoaded ??= api("/api/v1/categories")
+    .then((list) => new Map(list.map((category) => [category.code, category])))
+    .catch(() => new Map());
+  return categoriesLoaded;
+}
+
+// An emergency's reporter (and whoever else follows it) is told whom to call while it is open;
+// the agency's own people are the ones called.
+function showCallNow(complaint, categories) {
+  const category = categories.get(complaint.category);
+  const line = category && category.call_now;
+  const shown = Boolean(line) && OPEN_STATUSES.includes(complaint.status) && !AGENCY_ROLES.includes(page.dataset.role);
+  callNowBox.hidden = !shown;
+  if (!shown) return;
+  callNowLink.href = `tel:${line.number.replace(/[\s-]/g, "")}`;
+  callNowLink.textContent = line.label || t("Call {number} now", { number: line.number });
+}
+
 async function load() {
   try {
-    const [complaint, agencies, votes] = await Promise.all([
+    const [complaint, agencies, votes, categories] = await Promise.all([
       api(`/api/v1/complaints/${complaintId}`),
       loadAgencies(),
       api(`/api/v1/complaints/${complaintId}/votes`),
+      loadCategories(),
     ]);
+    showCallNow(complaint, categories);
     container.replaceChildren(...complaintNodes(complaint, agencies).flat(Infinity).filter(Boolean));
     container.setAttribute("aria-busy", "false");
     document.title = `${container.querySelector(".complaint-title").textContent} · smartcity`;
@@ -81,8 +112,7 @@ document.getElementById("reopen-form").addEventListener("submit", (event) => {
 
 // --- "me too" --------------------------------------------------------------------------------
 
-// Statuses in which the agency still works the complaint: only then does a "me too" count.
-const OPEN_STATUSES = ["open", "acknowledged", "in_progress", "waiting"];
+// Only while the agency still works the complaint (OPEN_STATUSES) does a "me too" count.
 const userId = Number(page.dataset.userId) || null;
 const meToo = document.getElementById("me-too");
 const voteButton = document.getElementById("vote-button");

@@ -156,14 +156,21 @@ function categoryOptionText(category) {
   return category.name_id || category.name_en || category.code;
 }
 
+// Every category, asked once: the filter offers them, and the urgent ones (emergencies) sound
+// the alarm. Empty when they could not be loaded: the filter keeps "All categories".
+const categoriesLoaded = api("/api/v1/categories").catch(() => []);
+let emergencies = new Set(); // codes of the urgent categories
+
+function isEmergency(complaint) {
+  return emergencies.has(complaint.category);
+}
+
 // Staff choose among their agency's own categories; an admin among all.
 async function loadCategories() {
-  let categories = [];
-  try {
-    categories = await api("/api/v1/categories");
-  } catch {
-    return; // the filter keeps "All categories"
-  }
+  const categories = await categoriesLoaded;
+  emergencies = new Set(categories.filter((category) => category.urgent).map((category) => category.code));
+  // Reports heard live before the categories came are marked now.
+  for (const { complaint } of entries.values()) upsert(complaint);
   const ours = categories.filter((category) => seesEverything || category.agency === myAgency);
   ours.sort((a, b) => categoryOptionText(a).localeCompare(categoryOptionText(b)));
   filterCategory.append(...ours.map((category) => el("option", { value: category.code }, categoryOptionText(category))));
@@ -230,6 +237,7 @@ function queueItem(complaint) {
     el(
       "button",
       { type: "button", className: "feed-item", onclick: () => select(complaint.id) },
+      isEmergency(complaint) ? el("span", { className: "badge badge-emergency" }, t("Emergency")) : null,
       summaryNodes(complaint),
       stillOurs(complaint)
         ? null
@@ -244,6 +252,7 @@ function markItem(item, complaint) {
   item.classList.toggle("unseen", unseen.has(complaint.id));
   item.classList.toggle("selected", selectedId === complaint.id);
   item.classList.toggle("gone", !stillOurs(complaint));
+  item.classList.toggle("emergency", isEmergency(complaint));
   item.firstElementChild.setAttribute("aria-current", selectedId === complaint.id ? "true" : "false");
 }
 
@@ -660,19 +669,41 @@ function wakeAudio() {
 document.addEventListener("pointerdown", wakeAudio);
 document.addEventListener("keydown", wakeAudio);
 
-function beep() {
-  if (!soundOn.checked || !audio || audio.state !== "running") return;
-  const start = audio.currentTime;
-  const tone = audio.createOscillator();
+function soundAllowed() {
+  return soundOn.checked && audio && audio.state === "running";
+}
+
+// One tone of `seconds`, faded in and out so that it does not click.
+function tone(frequency, start, seconds, wave, loudness) {
+  const oscillator = audio.createOscillator();
   const volume = audio.createGain();
-  tone.type = "sine";
-  tone.frequency.value = 880;
+  oscillator.type = wave;
+  oscillator.frequency.value = frequency;
   volume.gain.setValueAtTime(0.0001, start);
-  volume.gain.exponentialRampToValueAtTime(0.25, start + 0.02);
-  volume.gain.exponentialRampToValueAtTime(0.0001, start + 0.25);
-  tone.connect(volume).connect(audio.destination);
-  tone.start(start);
-  tone.stop(start + 0.3);
+  volume.gain.exponentialRampToValueAtTime(loudness, start + 0.02);
+  volume.gain.exponentialRampToValueAtTime(0.0001, start + seconds - 0.05);
+  oscillator.connect(volume).connect(audio.destination);
+  oscillator.start(start);
+  oscillator.stop(start + seconds);
+}
+
+function beep() {
+  if (soundAllowed()) tone(880, audio.currentTime, 0.3, "sine", 0.25);
+}
+
+// An emergency is not another beep: a two-tone siren, harsher and longer, heard across the
+// duty room and told apart from an ordinary report without looking.
+const SIREN_TONES = [988, 659];
+const SIREN_CYCLES = 3;
+const SIREN_TONE_SECONDS = 0.25;
+
+function alarm() {
+  if (!soundAllowed()) return;
+  const start = audio.currentTime;
+  for (let index = 0; index < SIREN_CYCLES * SIREN_TONES.length; index += 1) {
+    const frequency = SIREN_TONES[index % SIREN_TONES.length];
+    tone(frequency, start + index * SIREN_TONE_SECONDS, SIREN_TONE_SECONDS, "square", 0.35);
+  }
 }
 
 const canNotify = "Notification" in window;
@@ -696,13 +727,17 @@ notifyButton.addEventListener("click", async () => {
 });
 showNotifyState();
 
+// An emergency leads the notification, which stays until it is dealt with.
 function notify(arrivals) {
   if (!canNotify || Notification.permission !== "granted" || !document.hidden) return;
-  const [first] = arrivals;
-  const title = arrivals.length === 1 ? t("New report #{id}", { id: first.id }) : t("{count} new reports", { count: arrivals.length });
+  const emergency = arrivals.find(isEmergency);
+  const first = emergency || arrivals[0];
+  let title = arrivals.length === 1 ? t("New report #{id}", { id: first.id }) : t("{count} new reports", { count: arrivals.length });
+  if (emergency) title = t("Emergency: report #{id}", { id: emergency.id });
   const notification = new Notification(title, {
     body: `${categoryText(first)}: ${first.description}`.slice(0, 200),
     tag: `smartcity-console-${first.id}`,
+    requireInteraction: Boolean(emergency),
   });
   notification.onclick = () => {
     window.focus();
@@ -712,9 +747,17 @@ function notify(arrivals) {
 }
 
 // Said once in the status line: the queue itself is not a live region, or every change of the
-// filters would read the whole list out.
-function announceArrivals(arrivals) {
+// filters would read the whole list out. Which arrivals are emergencies is known once the
+// categories are.
+async function announceArrivals(arrivals) {
   if (!arrivals.length) return;
+  await categoriesLoaded;
+  const emergency = arrivals.find(isEmergency);
+  if (emergency) {
+    announceEmergency(emergency);
+    notify(arrivals);
+    return;
+  }
   const [first] = arrivals;
   const hidden = arrivals.some((complaint) => !matches(complaint));
   const values = { id: first.id, category: categoryText(first), count: arrivals.length };
@@ -725,6 +768,16 @@ function announceArrivals(arrivals) {
   }
   beep();
   notify(arrivals);
+}
+
+function announceEmergency(complaint) {
+  const values = { id: complaint.id, category: categoryText(complaint) };
+  say(
+    matches(complaint)
+      ? t("Emergency: report #{id}, {category}.", values)
+      : t("Emergency: report #{id}, {category}, not shown with these filters.", values),
+  );
+  alarm();
 }
 
 // --- alerts for the agency's head: missed deadlines, dispatches nobody took ---------------

@@ -133,6 +133,22 @@ function questionField(spec) {
   return el("div", { className: "field", dataset: { question: spec.code } }, questionLabel(spec, id), control, errorBox);
 }
 
+// --- a line to call at once -------------------------------------------------------------------
+
+const callNowBox = document.getElementById("call-now");
+const callNowLink = document.getElementById("call-now-link");
+
+// An emergency category names a line to call (the police's): shown the moment it is chosen,
+// before a word of the report is written, and still there once the report is filed.
+function showCallNow() {
+  const category = chosenCategory();
+  const line = category && category.call_now;
+  callNowBox.hidden = !line;
+  if (!line) return;
+  callNowLink.href = `tel:${line.number.replace(/[\s-]/g, "")}`;
+  callNowLink.textContent = line.label || t("Call {number} now", { number: line.number });
+}
+
 function showQuestions() {
   const category = chosenCategory();
   const questions = (category && category.attributes) || [];
@@ -556,6 +572,7 @@ function meTooButton(complaint) {
 }
 
 form.elements.category.addEventListener("change", () => {
+  showCallNow();
   showQuestions();
   showLikelyDuplicates();
 });
@@ -632,7 +649,8 @@ form.addEventListener("submit", async (event) => {
       onUploaded: uploaded,
     });
     sendStatus.textContent = t("Report #{id} received.", { id: complaint.id });
-    window.location.assign(`/complaints/${complaint.id}`);
+    if (chosenCategory() && chosenCategory().call_now) showFiledEmergency(complaint);
+    else window.location.assign(`/complaints/${complaint.id}`);
   } catch (problem) {
     sendStatus.textContent = "";
     uploadBox.hidden = true;
@@ -652,5 +670,20 @@ form.addEventListener("submit", async (event) => {
     setSending(false, t("Send again"));
   }
 });
+
+// An emergency's reporter stays here, the line to call in front of them, rather than wait for
+// another page; they follow the report from a link if they may see it (a confidential report
+// sent anonymously is the agency's alone).
+function showFiledEmergency(complaint) {
+  const sent = document.getElementById("report-sent");
+  const mayFollow = complaint.public || (apiToken && !complaint.anonymous);
+  sent.replaceChildren(t("Report #{id} received.", { id: complaint.id }));
+  if (mayFollow) {
+    sent.append(" ", el("a", { href: `/complaints/${complaint.id}` }, t("Follow report #{id}", { id: complaint.id })));
+  }
+  sent.hidden = false;
+  form.hidden = true;
+  sent.focus();
+}
 
 loadCategories();

@@ -1,97 +1,94 @@
-"""Polda Metro Jaya (regional police): crime, accidents and disturbances, private by default."""
+"""Polda Metro Jaya (regional police): crime, accidents and disturbances, private by default;
+emergencies straight to the police and the nearest patrol, and an incident map for the police."""
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
+from flask import Blueprint, Flask, has_request_context
 from sqlalchemy import ColumnElement, or_, select
 
 from core import hookimpl
+from core.auth import current_actor
 from core.models import Complaint, Involvement
-from core.types import Actor, AgencySpec, CategorySpec, RoutingRule, UnitSpec
-
-AGENCY = "polda"
-CATEGORIES = ("crime", "accident", "disturbance")
-# Traffic accidents block roads: Dinas Perhubungan works them beside the police.
-TRAFFIC_AGENCY = "dishub"
-# Each of Jakarta's five administrative cities has its own office.
-UNITS = (
-    UnitSpec("jakpus", "Polres Metro Jakarta Pusat"),
-    UnitSpec("jakut", "Polres Metro Jakarta Utara"),
-    UnitSpec("jakbar", "Polres Metro Jakarta Barat"),
-    UnitSpec("jaksel", "Polres Metro Jakarta Selatan"),
-    UnitSpec("jaktim", "Polres Metro Jakarta Timur"),
+from core.types import (
+    STAFF_ROLES,
+    TRIAGE_AGENCY,
+    Actor,
+    AgencySpec,
+    CategorySpec,
+    ComplaintDraft,
+    NavLink,
+    RoutingDecision,
+    RoutingRule,
 )
+from plugins.police.agency import (
+    AGENCY,
+    AGENCY_SPEC,
+    CATEGORIES,
+    CATEGORY_CODES,
+    EMERGENCIES,
+    emergency_decision,
+    routing_rules,
+)
+from plugins.police.settings import EXTENSION, police_settings
 
 
 @hookimpl
 def register_agencies() -> list[AgencySpec]:
-    return [
-        AgencySpec(
-            code=AGENCY,
-            name="Kepolisian Daerah Metro Jaya",
-            short_name="Polda Metro Jaya",
-            description="Kejahatan, kecelakaan dan gangguan ketertiban.",
-            units=UNITS,
-        )
-    ]
+    return [AGENCY_SPEC]
 
 
 @hookimpl
 def register_categories() -> list[CategorySpec]:
-    group = "Keamanan / Safety"
-    # Police reports are not public: the reporter and the scene may be at risk.
-    return [
-        CategorySpec(
-            code="crime",
-            agency=AGENCY,
-            name_id="Tindak kejahatan",
-            name_en="Crime",
-            sla_acknowledge_minutes=10,
-            sla_resolve_hours=24,
-            public=False,
-            urgent=True,
-            group=group,
-            keywords=("copet", "jambret", "curi", "theft", "robbery"),
-        ),
-        CategorySpec(
-            code="accident",
-            agency=AGENCY,
-            name_id="Kecelakaan lalu lintas",
-            name_en="Traffic accident",
-            sla_acknowledge_minutes=10,
-            sla_resolve_hours=6,
-            public=False,
-            urgent=True,
-            group=group,
-            keywords=("tabrakan", "kecelakaan", "accident", "crash"),
-        ),
-        CategorySpec(
-            code="disturbance",
-            agency=AGENCY,
-            name_id="Gangguan ketertiban",
-            name_en="Public disturbance",
-            sla_acknowledge_minutes=30,
-            sla_resolve_hours=12,
-            public=False,
-            group=group,
-            keywords=("tawuran", "ribut", "brawl", "noise"),
-        ),
-    ]
+    return list(CATEGORIES)
 
 
 @hookimpl
 def register_routing_rules() -> list[RoutingRule]:
-    rule_names = [
-        ("crime", "police.crime"),
-        ("accident", "police.accidents"),
-        ("disturbance", "police.disturbance"),
-    ]
-    involve = {"accident": (TRAFFIC_AGENCY,)}
-    return [
-        RoutingRule(name, AGENCY, categories=(category,), involve=involve.get(category, ()))
-        for category, name in rule_names
-    ]
+    return routing_rules()
+
+
+@hookimpl(wrapper=True)
+def route_complaint(
+    draft: ComplaintDraft,
+) -> Generator[None, RoutingDecision | None, RoutingDecision | None]:
+    """Emergencies never wait in the city's triage queue: when no rule took one (the routing
+    plugin is off, or an operator's rule sends everything to triage), the police get it."""
+    decision = yield
+    if draft.category in EMERGENCIES and (decision is None or decision.agency == TRIAGE_AGENCY):
+        return emergency_decision(draft)
+    return decision
+
+
+@hookimpl
+def app_started(app: Flask) -> None:
+    app.extensions[EXTENSION] = police_settings(app.config["SMARTCITY"])
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from plugins.police.pages import pages
+
+    return [pages]
+
+
+@hookimpl
+def register_translations() -> list[str]:
+    return [str(Path(__file__).parent / "translations")]
+
+
+@hookimpl
+def register_nav_links() -> list[NavLink]:
+    """The incident map, for the police's staff and heads and for admins only: core filters
+    by role; as the links are drawn for a page, the agency is checked here."""
+    from plugins.police.pages import sees_incident_map
+
+    if has_request_context() and not sees_incident_map(current_actor()):
+        return []
+    return [NavLink("Incident map", "/police/incidents", roles=STAFF_ROLES)]
 
 
 def _is_police_staff(actor: Actor) -> bool:
@@ -101,7 +98,7 @@ def _is_police_staff(actor: Actor) -> bool:
 @hookimpl
 def complaint_visibility(actor: Actor) -> list[ColumnElement[bool]]:
     """Police staff keep sight of police reports even when another agency owns one."""
-    return [Complaint.category_code.in_(CATEGORIES)] if _is_police_staff(actor) else []
+    return [Complaint.category_code.in_(CATEGORY_CODES)] if _is_police_staff(actor) else []
 
 
 @hookimpl
@@ -111,7 +108,7 @@ def complaint_visibility_limits(actor: Actor) -> list[ColumnElement[bool]]:
     a rule involved see them, whatever another plugin grants."""
     if actor.role == "admin" or _is_police_staff(actor):
         return []
-    allowed: list[ColumnElement[Any]] = [Complaint.category_code.not_in(CATEGORIES)]
+    allowed: list[ColumnElement[Any]] = [Complaint.category_code.not_in(CATEGORY_CODES)]
     if actor.user_id is not None:
         allowed.append(Complaint.reporter_id == actor.user_id)
     if actor.agency is not None:
