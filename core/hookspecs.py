@@ -117,8 +117,9 @@ def register_blueprints() -> list[Blueprint]:
 def register_nav_links() -> list[NavLink]:
     """Add links to the plugin's pages to every page's navigation.
 
-    Returns: a list of ``core.types.NavLink`` (label, path, and the roles it
-    is shown to; empty roles: everyone), shown after core's own links.
+    Returns: a list of ``core.types.NavLink`` (label, path, the roles it is
+    shown to, and optionally the agencies whose people see it besides the
+    city's admins; empty: everyone), shown after core's own links.
 
     Example::
 

@@ -179,11 +179,15 @@ class RoutingRule:
 
 @dataclass(frozen=True)
 class NavLink:
-    """A link to a plugin's page in the site's navigation; ``roles`` empty: shown to everyone."""
+    """A link to a plugin's page in the site's navigation. ``roles`` empty: shown to everyone;
+    ``agencies`` not empty: shown only to people of those agencies, and to the city's admins."""
 
     label: str
     path: str
     roles: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
 
-    def shown_to(self, role: str) -> bool:
-        return not self.roles or role in self.roles
+    def shown_to(self, actor: Actor) -> bool:
+        if self.roles and actor.role not in self.roles:
+            return False
+        return not self.agencies or actor.role == "admin" or actor.agency in self.agencies

@@ -67,9 +67,7 @@ def _page_context() -> dict[str, Any]:
         "page_settings": {"map": map_settings(), "messages": script_messages()},
         "language": current_language(),
         "languages": LANGUAGES,
-        "plugin_nav_links": [
-            link for link in hooks().register_nav_links() if link.shown_to(actor.role)
-        ],
+        "plugin_nav_links": [link for link in hooks().register_nav_links() if link.shown_to(actor)],
     }
 
 

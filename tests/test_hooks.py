@@ -258,16 +258,25 @@ def test_hook_register_nav_links(client, register_plugin, make_account):
     class Reports:
         @hookimpl
         def register_nav_links(self):
-            return [NavLink("Heads' report", "/reports/weekly", roles=("head",))]
+            return [
+                NavLink("Heads' report", "/reports/weekly", roles=("head",)),
+                NavLink("Drains", "/drains", roles=("head",), agencies=("dpu",)),
+            ]
 
     register_plugin(Reports(), "reports")
     assert "/reports/weekly" not in client.get("/").text
-    head = make_account("head", agency="dlh")
-    page = client.get("/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    login = {"email": head.email, "password": "password-123", "csrf_token": token}
-    assert client.post("/login", data=login).status_code == 302
-    assert 'href="/reports/weekly"' in client.get("/").text
+
+    def signed_in_page(account):
+        visitor = client.application.test_client()
+        page = visitor.get("/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        login = {"email": account.email, "password": "password-123", "csrf_token": token}
+        assert visitor.post("/login", data=login).status_code == 302
+        return visitor.get("/").text
+
+    dlh_head = signed_in_page(make_account("head", agency="dlh"))
+    assert 'href="/reports/weekly"' in dlh_head and 'href="/drains"' not in dlh_head
+    assert 'href="/drains"' in signed_in_page(make_account("head", agency="dpu"))
 
 
 def test_hook_route_complaint(client, register_plugin):

@@ -7,11 +7,10 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, has_request_context
+from flask import Blueprint, Flask
 from sqlalchemy import ColumnElement, or_, select
 
 from core import hookimpl
-from core.auth import current_actor
 from core.models import Complaint, Involvement
 from core.types import (
     STAFF_ROLES,
@@ -82,13 +81,8 @@ def register_translations() -> list[str]:
 
 @hookimpl
 def register_nav_links() -> list[NavLink]:
-    """The incident map, for the police's staff and heads and for admins only: core filters
-    by role; as the links are drawn for a page, the agency is checked here."""
-    from plugins.police.pages import sees_incident_map
-
-    if has_request_context() and not sees_incident_map(current_actor()):
-        return []
-    return [NavLink("Incident map", "/police/incidents", roles=STAFF_ROLES)]
+    """The incident map, for the police's staff and heads and for admins only."""
+    return [NavLink("Incident map", "/police/incidents", roles=STAFF_ROLES, agencies=(AGENCY,))]
 
 
 def _is_police_staff(actor: Actor) -> bool:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, has_request_context
+from flask import Blueprint, Flask, current_app
 from sqlalchemy.orm import Session
 
 from core import hookimpl
-from core.auth import current_actor
 from core.types import STAFF_ROLES, AgencySpec, CategorySpec, NavLink, RoutingRule
 from plugins.sanitation.agency import AGENCY_SPEC, CATEGORIES, routing_rules
 from plugins.sanitation.settings import EXTENSION, build_state, sanitation_settings
@@ -45,13 +44,12 @@ def register_translations() -> list[str]:
 
 @hookimpl
 def register_nav_links() -> list[NavLink]:
-    """The hot spots, for the people who may open them: a link names roles only, so the
-    agency is checked here, where the page being drawn knows its visitor."""
-    from plugins.sanitation.views import may_see_hot_spots
+    """The hot spots, for the staff and heads of the agency owning the sanitation categories
+    and for admins: the people who may open them."""
+    from plugins.sanitation.views import owning_agencies
 
-    if has_request_context() and not may_see_hot_spots(current_actor()):
-        return []
-    return [NavLink("Hot spots", "/sanitation/hot-spots", roles=STAFF_ROLES)]
+    owners = tuple(sorted(owning_agencies()))
+    return [NavLink("Hot spots", "/sanitation/hot-spots", roles=STAFF_ROLES, agencies=owners)]
 
 
 # After the routing plugin's districts are in the session: the demo's complaints are routed
