@@ -96,6 +96,7 @@ def create_complaint(intake: Intake, actor: Actor) -> tuple[Complaint, bool]:
             {"category": [gettext("Unknown category %(code)r.", code=intake.fields["category"])]},
         )
     _check_attributes(category, intake.fields.get("attributes") or {})
+    _check_asset(category, intake.fields.get("asset_id"))
     decision = _route(intake, category)
     complaint = _new_complaint(intake, actor, category, decision)
     sla.start_clock(complaint, category, complaint.created_at)
@@ -180,6 +181,18 @@ def _check_attributes(category: CategorySpec, answers: dict[str, Any]) -> None:
         )
 
 
+def _check_asset(category: CategorySpec, asset_id: str | None) -> None:
+    """An asset named must be one a plugin knows for the category."""
+    if asset_id is None or hooks().find_asset(category=category.code, asset_id=asset_id):
+        return
+    message = gettext(
+        "No asset %(asset)r for category %(category)r.",
+        asset=asset_id,
+        category=category.code,
+    )
+    raise ApiError(400, "validation_failed", "Some fields are invalid.", {"asset_id": [message]})
+
+
 def _replay(intake: Intake, actor: Actor) -> Complaint | None:
     earlier = db.session().scalar(
         select(Complaint).where(Complaint.idempotency_key == intake.idempotency_key)
@@ -250,6 +263,7 @@ def _new_complaint(
         district=decision.district,
         public=_is_public(fields, category),
         attributes=fields.get("attributes") or {},
+        asset_id=fields.get("asset_id"),
         reporter_id=None if _identity_hidden(fields) else actor.user_id,
         anonymous=anonymous,
         reporter_role="anonymous" if anonymous else actor.role,

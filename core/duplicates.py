@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from core import db
 from core.catalog import catalog
@@ -34,6 +34,7 @@ class Candidate:
     lat: float
     lon: float
     created_at: datetime
+    asset_id: str | None
     distance_m: float
 
     def as_dict(self) -> dict[str, Any]:
@@ -45,6 +46,7 @@ class Candidate:
             "lat": self.lat,
             "lon": self.lon,
             "created_at": self.created_at.isoformat(),
+            "asset_id": self.asset_id,
             "distance_m": round(self.distance_m, 1),
         }
 
@@ -54,9 +56,14 @@ def likely_duplicates(
     category_code: str,
     point: tuple[float, float],
     now: datetime,
+    asset_id: str | None = None,
 ) -> list[Candidate]:
     """Open complaints the actor may see, of the same category, within the category's radius,
     reported within its window: nearest first, at most ten.
+
+    With an ``asset_id`` (the streetlight or drain picked), reports about that asset come
+    first wherever they were placed, and reports about another asset are not offered: the
+    next streetlight out is not the same problem.
 
     Reads a bounded handful of rows' columns, never whole complaints: a flood reported a
     thousand times at one spot costs each new report the same as the first.
@@ -65,11 +72,17 @@ def likely_duplicates(
     if category is None:
         return []
     lat_span, lon_span = degrees_around(point, category.duplicate_radius_m)
+    nearby_clause = and_(
+        Complaint.lat.between(point[0] - lat_span, point[0] + lat_span),
+        Complaint.lon.between(point[1] - lon_span, point[1] + lon_span),
+    )
+    if asset_id is not None:
+        same_asset = Complaint.asset_id == asset_id
+        nearby_clause = or_(same_asset, and_(Complaint.asset_id.is_(None), nearby_clause))
     query = visible_complaints(actor).where(
         Complaint.category_code == category_code,
         Complaint.status.in_(OPEN_STATUSES),
-        Complaint.lat.between(point[0] - lat_span, point[0] + lat_span),
-        Complaint.lon.between(point[1] - lon_span, point[1] + lon_span),
+        nearby_clause,
         Complaint.created_at >= now - timedelta(hours=category.duplicate_window_hours),
     )
     columns = query.with_only_columns(
@@ -80,13 +93,30 @@ def likely_duplicates(
         Complaint.lat,
         Complaint.lon,
         Complaint.created_at,
+        Complaint.asset_id,
     ).limit(CANDIDATES_READ)
-    nearby = (
-        Candidate(*row, distance_m=haversine_m(point, (row.lat, row.lon)))
+    found = [
+        Candidate(
+            id=row.id,
+            category=row.category_code,
+            description=row.description,
+            status=row.status,
+            lat=row.lat,
+            lon=row.lon,
+            created_at=row.created_at,
+            asset_id=row.asset_id,
+            distance_m=haversine_m(point, (row.lat, row.lon)),
+        )
         for row in db.session().execute(columns)
-    )
-    close = [found for found in nearby if found.distance_m <= category.duplicate_radius_m]
-    return sorted(close, key=lambda found: found.distance_m)[:MAX_OFFERED]
+    ]
+    kept = [
+        candidate
+        for candidate in found
+        if (asset_id is not None and candidate.asset_id == asset_id)
+        or candidate.distance_m <= category.duplicate_radius_m
+    ]
+    ranked = sorted(kept, key=lambda found: (found.asset_id != asset_id, found.distance_m))
+    return ranked[:MAX_OFFERED]
 
 
 def merge_complaint(

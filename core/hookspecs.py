@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from core.types import (
         Actor,
         AgencySpec,
+        Asset,
+        CameraSighting,
         CategorySpec,
         ComplaintDraft,
         NavLink,
@@ -267,6 +269,86 @@ def locate_address(
             if address_id in LANDMARKS:
                 return LANDMARKS[address_id]
             return None
+    """
+
+
+@hookspec
+def assets_near(category: str, point: tuple[float, float], limit: int) -> list[Asset]:
+    """The city's assets a report of this category could be about, nearest first.
+
+    The report form asks this once a category and a point are chosen and lets the
+    resident pick one ("which streetlight?"): the complaint then carries the asset's
+    id, sits at the asset, and its likely duplicates are the reports about the same
+    asset rather than everything within the category's radius. Core merges every
+    plugin's answers, nearest first, and keeps ``limit``.
+
+    Arguments:
+        category: the category code chosen on the form.
+        point: the reported point as ``(lat, lon)``.
+        limit: how many the caller shows at most.
+
+    Returns: ``core.types.Asset`` items with ``distance_m`` filled, at most
+    ``limit``; an empty list for a category without assets or none near. The
+    public_works plugin answers with its streetlights, drains and bridges within
+    ``[public_works] asset_radius_m``.
+
+    Example::
+
+        @hookimpl
+        def assets_near(category, point, limit):
+            if category != "hydrant_broken":
+                return []
+            return nearest_hydrants(point)[:limit]
+    """
+
+
+@hookspec(firstresult=True)
+def find_asset(category: str, asset_id: str) -> Asset | None:
+    """Look up an asset a new complaint names. ``firstresult``: the first non-None wins.
+
+    Intake asks this for a complaint sent with ``asset_id``; no answer from any
+    plugin refuses the complaint with 422 on the ``asset_id`` field.
+
+    Arguments:
+        category: the complaint's category code.
+        asset_id: the id the client sent, as ``assets_near`` gave it.
+
+    Returns: the ``core.types.Asset`` (``distance_m`` None) when the plugin owns an
+    asset with that id that reports of the category can be about, else None.
+
+    Example::
+
+        @hookimpl
+        def find_asset(category, asset_id):
+            hydrant = HYDRANTS.get(asset_id)
+            return hydrant if hydrant and category == "hydrant_broken" else None
+    """
+
+
+@hookspec
+def cameras_along(geometry: dict[str, Any], within_m: float, actor: Actor) -> list[CameraSighting]:
+    """The cameras within ``within_m`` of a place, as ``actor`` may see them.
+
+    Pages and plugins that show cameras beside their own map features ask this
+    instead of importing a camera plugin (the transport plugin: the cameras along
+    a road segment, and their tags for the segment's suggested status). Every
+    plugin's answers are merged.
+
+    Arguments:
+        geometry: a GeoJSON geometry in WGS84: Point, LineString or
+            MultiLineString.
+        within_m: the greatest distance from the geometry, in metres.
+        actor: who will see the answer (``core.types.Actor``): cameras the
+            actor may not see are left out.
+
+    Returns: ``core.types.CameraSighting`` items, nearest first, an empty list
+    when none. The cctv plugin answers from its camera registry.
+
+    Example::
+
+        @hookimpl
+        def cameras_along(geometry, within_m, actor):
+            return [camera for camera in my_cameras(geometry, within_m) if camera.public]
     """
 
 

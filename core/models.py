@@ -150,6 +150,8 @@ class Complaint(Base):
     district: Mapped[str | None] = mapped_column(String(60), nullable=True)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The asset (streetlight, drain, ...) it is about, as a plugin's ``find_asset`` knows it.
+    asset_id: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
     reporter_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id"), nullable=True, index=True
     )

@@ -134,6 +134,19 @@ class Hooks:
         found = self.pm.hook.locate_address(address_string=address_string, address_id=address_id)
         return None if found is None else (float(found[0]), float(found[1]))
 
+    def assets_near(self, category: str, point: tuple[float, float], limit: int) -> list[Any]:
+        """Every plugin's assets near the point, nearest first, at most ``limit``."""
+        found = self._collect("assets_near", category=category, point=point, limit=limit)
+        return sorted(found, key=lambda asset: asset.distance_m)[:limit]
+
+    def find_asset(self, category: str, asset_id: str) -> Any:
+        return self.pm.hook.find_asset(category=category, asset_id=asset_id)
+
+    def cameras_along(self, geometry: dict[str, Any], within_m: float, actor: Any) -> list[Any]:
+        """Every plugin's cameras near the geometry, nearest first."""
+        found = self._collect("cameras_along", geometry=geometry, within_m=within_m, actor=actor)
+        return sorted(found, key=lambda camera: camera.distance_m)
+
     def route_complaint(self, draft: Any) -> Any:
         return self.pm.hook.route_complaint(draft=draft)
 

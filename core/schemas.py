@@ -137,6 +137,11 @@ class ComplaintCreateSchema(Schema):
     contact_email = fields.Email(load_default=None)
     contact_phone = fields.String(load_default=None, validate=validate.Length(max=40))
     attributes = fields.Dict(keys=fields.String(), load_default=dict)
+    asset_id = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "the asset it is about, from GET /api/v1/assets/nearby"},
+    )
 
     @pre_load
     def _decode_form_attributes(self, data: Any, **_kwargs: Any) -> Any:
@@ -312,6 +317,12 @@ class ComplaintSchema(Schema):
     voted = fields.Boolean(metadata={"description": "single view, signed in: you said it"})
     merged_into = fields.Integer(allow_none=True)
     attributes = fields.Dict()
+    asset_id = fields.String(allow_none=True, metadata={"description": "the asset it is about"})
+    asset = fields.Nested(
+        "AssetSchema",
+        allow_none=True,
+        metadata={"description": "single view, with an asset_id: the asset (null: now unknown)"},
+    )
     photos = fields.List(fields.Nested(PhotoSchema))
     created_at = fields.DateTime(format="iso")
     updated_at = fields.DateTime(format="iso")
@@ -335,16 +346,38 @@ class DuplicateSchema(Schema):
     lat = fields.Float()
     lon = fields.Float()
     created_at = fields.DateTime(format="iso")
+    asset_id = fields.String(allow_none=True)
     distance_m = fields.Float(metadata={"description": "from the point asked about, in metres"})
+
+
+class AssetSchema(Schema):
+    """A streetlight, drain, bridge ... a report can be about, as a plugin knows it."""
+
+    id = fields.String()
+    kind = fields.String()
+    name = fields.String()
+    lat = fields.Float()
+    lon = fields.Float()
+    distance_m = fields.Float(
+        allow_none=True, metadata={"description": "from the point asked about, in metres"}
+    )
+
+
+class AssetArgsSchema(Schema):
+    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
 
 
 # --- casework --------------------------------------------------------------------------------
 
 
-class DuplicateArgsSchema(Schema):
-    category = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
-    lon = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+class DuplicateArgsSchema(AssetArgsSchema):
+    asset_id = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=80),
+        metadata={"description": "the asset picked: reports about another asset are not offered"},
+    )
 
 
 class MergeSchema(Schema):

@@ -76,6 +76,7 @@ def complaint_payload(
         "votes": complaint.vote_count,
         "merged_into": complaint.merged_into_id,
         "attributes": complaint.attributes,
+        "asset_id": complaint.asset_id,
         "photos": [photo_payload(media) for media in complaint.photos],
         "created_at": complaint.created_at.isoformat(),
         "updated_at": complaint.updated_at.isoformat(),

@@ -178,6 +178,61 @@ class RoutingRule:
 
 
 @dataclass(frozen=True)
+class Asset:
+    """A piece of the city's infrastructure a complaint can be about: a streetlight, a drain, a
+    bridge. ``id`` is unique among the assets of every plugin (prefix it with the kind, such as
+    ``pju-0042``); ``lat``/``lon`` is where a report about it is placed (for a line, its point
+    nearest to the question asked); ``distance_m`` is how far that is from the point asked
+    about, None when no point was asked about."""
+
+    id: str
+    kind: str
+    name: str
+    lat: float
+    lon: float
+    distance_m: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        distance = None if self.distance_m is None else round(self.distance_m, 1)
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "distance_m": distance,
+        }
+
+
+@dataclass(frozen=True)
+class CameraSighting:
+    """A camera near a place, as the actor asking may see it: no source URLs. ``snapshot``
+    is the API path of its latest frame; ``tags`` are what its operators labelled it with
+    (a traffic camera's operators tag what they see, such as ``macet``)."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    status: str
+    distance_m: float
+    snapshot: str
+    tags: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "lat": self.lat,
+            "lon": self.lon,
+            "status": self.status,
+            "distance_m": round(self.distance_m, 1),
+            "snapshot": self.snapshot,
+            "tags": list(self.tags),
+        }
+
+
+@dataclass(frozen=True)
 class NavLink:
     """A link to a plugin's page in the site's navigation. ``roles`` empty: shown to everyone;
     ``agencies`` not empty: shown only to people of those agencies, and to the city's admins."""

@@ -23,8 +23,11 @@ from core.duplicates import likely_duplicates, merge_complaint
 from core.errors import ApiError
 from core.feedback import rate_resolution, reopen_complaint
 from core.models import Notification, utcnow
+from core.plugins import hooks
 from core.proof import FIELD_PHOTO_NOTES, attach_field_photo
 from core.schemas import (
+    AssetArgsSchema,
+    AssetSchema,
     ComplaintSchema,
     DuplicateArgsSchema,
     DuplicateSchema,
@@ -38,6 +41,7 @@ from core.types import Actor
 
 blueprint = Blueprint("casework", __name__, description="Duplicates, proof, ratings, news.")
 NOTIFICATIONS_PAGE = 100
+ASSETS_OFFERED = 8
 
 
 def _signed_in() -> Actor:
@@ -50,11 +54,21 @@ def _signed_in() -> Actor:
 @blueprint.get("/complaints/duplicates")
 @blueprint.arguments(DuplicateArgsSchema, location="query", as_kwargs=True)
 @blueprint.response(200, DuplicateSchema(many=True))
-def duplicates(category: str, lat: float, lon: float) -> Any:
+def duplicates(category: str, lat: float, lon: float, asset_id: str | None) -> Any:
     """Open complaints like the one about to be reported, nearest first: say "me too" instead."""
     actor = current_actor()
-    found = likely_duplicates(actor, category, (lat, lon), utcnow())
+    found = likely_duplicates(actor, category, (lat, lon), utcnow(), asset_id)
     return jsonify([candidate.as_dict() for candidate in found])
+
+
+@blueprint.get("/assets/nearby")
+@blueprint.arguments(AssetArgsSchema, location="query", as_kwargs=True)
+@blueprint.response(200, AssetSchema(many=True))
+def assets_nearby(category: str, lat: float, lon: float) -> Any:
+    """The streetlights, drains, bridges ... near a point that a report of the category can be
+    about, nearest first: the report form offers them ("which one?")."""
+    found = hooks().assets_near(category=category, point=(lat, lon), limit=ASSETS_OFFERED)
+    return jsonify([asset.as_dict() for asset in found])
 
 
 @blueprint.post("/complaints/<int:complaint_id>/merge")

@@ -230,9 +230,13 @@ def show(complaint_id: int) -> Response:
         )
     )
     payload = shape(complaint, actor, history)
-    extra = current_app.extensions["smartcity.hooks"].complaint_api_extra(
-        complaint=complaint, actor=actor
-    )
+    plugin_hooks = current_app.extensions["smartcity.hooks"]
+    if complaint.asset_id is not None:
+        asset = plugin_hooks.find_asset(
+            category=complaint.category_code, asset_id=complaint.asset_id
+        )
+        payload["asset"] = asset.as_dict() if asset is not None else None
+    extra = plugin_hooks.complaint_api_extra(complaint=complaint, actor=actor)
     if extra:
         payload["extra"] = extra
     return jsonify(payload)

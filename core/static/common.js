@@ -294,6 +294,11 @@ export function complaintNodes(complaint, agencies, headingTag = "h1") {
     ["Address", t("Address"), complaint.address || "—"],
     ["Location", t("Location"), `${Number(complaint.lat).toFixed(5)}, ${Number(complaint.lon).toFixed(5)}`],
   ];
+  if (complaint.asset_id) {
+    // The single view names the asset; a list item, or an asset no plugin knows now, shows its id.
+    const asset = complaint.asset;
+    facts.push(["About", t("About"), asset ? `${asset.name} (${asset.id})` : complaint.asset_id]);
+  }
   if (complaint.involved && complaint.involved.length) {
     facts.splice(2, 0, ["Working with", t("Working with"), complaint.involved.map((code) => agencyName(agencies, code)).join(", ")]);
   }

@@ -212,6 +212,7 @@ function setLocation(lat, lon, pan) {
   placeMarker(lat, lon);
   if (pan) map.setView([lat, lon], Math.max(map.getZoom(), 16));
   clearFieldError("lat");
+  showNearbyAssets();
   showLikelyDuplicates();
   clearFieldError("lon");
   offerPhotoLocation();
@@ -513,6 +514,83 @@ function readGps(view, tiff) {
   return { lat, lon };
 }
 
+// --- the asset it is about ----------------------------------------------------------------------
+
+const assetsBox = document.getElementById("assets");
+const assetList = document.getElementById("asset-list");
+const assetLayer = L.layerGroup().addTo(map);
+let assetsAsked = "";
+let pickedAsset = null;
+
+function pointQuery(category) {
+  return new URLSearchParams({ category, lat: latInput.value, lon: lonInput.value }).toString();
+}
+
+function locationReady() {
+  return latInput.checkValidity() && lonInput.checkValidity() && latInput.value !== "" && lonInput.value !== "";
+}
+
+// The streetlights, drains, bridges ... near the pin that a report of the category can be about:
+// picking one sends the crew straight to it and shows the reports about that same one.
+async function showNearbyAssets() {
+  const category = form.elements.category.value;
+  if (!category || !locationReady()) return;
+  const query = pointQuery(category);
+  if (query === assetsAsked) return;
+  assetsAsked = query;
+  let found = [];
+  try {
+    found = await api(`/api/v1/assets/nearby?${query}`);
+  } catch {
+    found = []; // only a help: the report can be sent without it
+  }
+  if (query !== assetsAsked) return;
+  if (pickedAsset && !found.some((asset) => asset.id === pickedAsset.id)) pickedAsset = null;
+  const choice = (asset, index) =>
+    el(
+      "div",
+      { className: "checkbox" },
+      el("input", { id: `asset-${index}`, type: "radio", name: "asset_id", value: asset ? asset.id : "", checked: (pickedAsset && pickedAsset.id) === (asset && asset.id) }),
+      el("label", { for: `asset-${index}` }, asset ? t("{name} · {distance} m", { name: asset.name, distance: Math.round(asset.distance_m) }) : t("None of these, or not sure")),
+    );
+  assetList.replaceChildren(choice(null, "none"), ...found.map(choice));
+  for (const input of assetList.querySelectorAll("input")) {
+    input.addEventListener("change", () => pickAsset(found.find((asset) => asset.id === input.value) || null));
+  }
+  assetLayer.clearLayers();
+  for (const asset of found) {
+    L.circleMarker([asset.lat, asset.lon], { radius: 7, className: "asset-marker" })
+      .bindTooltip(asset.name)
+      .on("click", () => pickAsset(asset))
+      .addTo(assetLayer);
+  }
+  assetsBox.hidden = found.length === 0;
+}
+
+// The pin moves onto the asset picked; the list stays as it was asked for.
+function pickAsset(asset) {
+  pickedAsset = asset;
+  clearFieldError("asset_id");
+  for (const input of assetList.querySelectorAll("input")) input.checked = input.value === (asset ? asset.id : "");
+  if (!asset) {
+    showLikelyDuplicates();
+    return;
+  }
+  latInput.value = asset.lat.toFixed(6);
+  lonInput.value = asset.lon.toFixed(6);
+  placeMarker(asset.lat, asset.lon);
+  assetsAsked = pointQuery(form.elements.category.value);
+  showLikelyDuplicates();
+}
+
+function forgetAssets() {
+  pickedAsset = null;
+  assetsAsked = "";
+  assetLayer.clearLayers();
+  assetList.replaceChildren();
+  assetsBox.hidden = true;
+}
+
 // --- likely duplicates ---------------------------------------------------------------------------
 
 const duplicatesSection = document.getElementById("duplicates");
@@ -523,8 +601,8 @@ let duplicatesAsked = "";
 // instead of filing the same problem twice.
 async function showLikelyDuplicates() {
   const category = form.elements.category.value;
-  if (!category || !latInput.checkValidity() || !lonInput.checkValidity() || !latInput.value || !lonInput.value) return;
-  const query = new URLSearchParams({ category, lat: latInput.value, lon: lonInput.value }).toString();
+  if (!category || !locationReady()) return;
+  const query = pointQuery(category) + (pickedAsset ? `&${new URLSearchParams({ asset_id: pickedAsset.id })}` : "");
   if (query === duplicatesAsked) return;
   duplicatesAsked = query;
   let found = [];
@@ -540,7 +618,11 @@ async function showLikelyDuplicates() {
         "li",
         {},
         el("a", { href: `/complaints/${complaint.id}` }, `#${complaint.id} ${complaint.description}`),
-        ` — ${t("{distance} m away, {status}", { distance: Math.round(complaint.distance_m), status: statusText(complaint.status) })} `,
+        ` — ${
+          pickedAsset && complaint.asset_id === pickedAsset.id
+            ? t("the same one, {status}", { status: statusText(complaint.status) })
+            : t("{distance} m away, {status}", { distance: Math.round(complaint.distance_m), status: statusText(complaint.status) })
+        } `,
         apiToken ? meTooButton(complaint) : null,
       ),
     ),
@@ -574,9 +656,12 @@ function meTooButton(complaint) {
 form.elements.category.addEventListener("change", () => {
   showCallNow();
   showQuestions();
+  forgetAssets();
+  showNearbyAssets();
   showLikelyDuplicates();
 });
 for (const input of [latInput, lonInput]) {
+  input.addEventListener("change", showNearbyAssets);
   input.addEventListener("change", showLikelyDuplicates);
   input.addEventListener("change", offerPhotoLocation);
 }
@@ -594,6 +679,7 @@ async function formData() {
     if (value) data.append(name, value);
   }
   data.append("privacy", form.elements.privacy.value);
+  if (pickedAsset) data.append("asset_id", pickedAsset.id);
   const answered = answers();
   if (Object.keys(answered).length) data.append("attributes", JSON.stringify(answered));
   for (const upload of await Promise.all(photos.map((photo) => photo.upload))) data.append("photo", upload, upload.name);
