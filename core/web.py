@@ -36,6 +36,7 @@ NODE_MODULES = Path(__file__).resolve().parent.parent / "node_modules"
 VENDOR_FOLDERS = {
     "leaflet/dist": Path(xstatic.pkg.leaflet.BASE_DIR),
     "leaflet.markercluster/dist": NODE_MODULES / "leaflet.markercluster" / "dist",
+    "leaflet.heat/dist": NODE_MODULES / "leaflet.heat" / "dist",
     "socket.io-client/dist": NODE_MODULES / "socket.io-client" / "dist",
 }
 

@@ -1,113 +1,103 @@
-"""Dinas Pekerjaan Umum (public works): roads, drainage, flooding and streetlights."""
+"""Dinas Pekerjaan Umum (public works): roads, drainage, flooding, streetlights and bridges,
+routed to the office of the city they are in; the city's streetlights, drains and bridges as
+assets a report can name; and the flood reports of the last hours on a public heat map."""
 
 from __future__ import annotations
 
-from core import hookimpl
-from core.types import AgencySpec, CategorySpec, RoutingRule, UnitSpec
+from pathlib import Path
 
-AGENCY = "dpu"
-UNITS = (
-    UnitSpec("bina-marga", "Bidang Bina Marga (jalan / roads)"),
-    UnitSpec("sda", "Bidang Sumber Daya Air (saluran / drains)"),
-    UnitSpec("pju", "Bidang Penerangan Jalan Umum (streetlights)"),
+import click
+from flask import Blueprint, Flask, current_app
+from sqlalchemy.orm import Session
+
+from core import hookimpl
+from core.types import AgencySpec, Asset, CategorySpec, NavLink, RoutingRule
+from plugins.public_works.agency import (
+    AGENCY_SPEC,
+    CATEGORIES,
+    WATER_UTILITY_SPEC,
+    routing_rules,
 )
-# The water utility is not part of the city government, but burst mains are reported to
-# the city: PU forwards them there.
-WATER_UTILITY = "pam-jaya"
+from plugins.public_works.settings import (
+    EXTENSION,
+    build_state,
+    public_works_settings,
+    public_works_state,
+)
 
 
 @hookimpl
 def register_agencies() -> list[AgencySpec]:
-    return [
-        AgencySpec(
-            code=AGENCY,
-            name="Dinas Pekerjaan Umum",
-            short_name="Dinas PU",
-            description="Jalan, saluran air, banjir dan penerangan jalan umum.",
-            units=UNITS,
-        ),
-        AgencySpec(
-            code=WATER_UTILITY,
-            name="PAM Jaya (Perusahaan Air Minum Jaya)",
-            short_name="PAM Jaya",
-            description="Perusahaan air minum daerah: pipa bocor, air tidak mengalir.",
-            external=True,
-            sla_acknowledge_minutes=240,
-            sla_resolve_hours=72,
-        ),
-    ]
+    return [AGENCY_SPEC, WATER_UTILITY_SPEC]
 
 
 @hookimpl
 def register_categories() -> list[CategorySpec]:
-    group = "Jalan dan saluran / Roads and drains"
-    return [
-        CategorySpec(
-            code="pothole",
-            agency=AGENCY,
-            name_id="Jalan berlubang",
-            name_en="Pothole",
-            sla_acknowledge_minutes=240,
-            sla_resolve_hours=168,
-            group=group,
-            keywords=("lubang", "jalan rusak", "pothole"),
-        ),
-        CategorySpec(
-            code="blocked_drain",
-            agency=AGENCY,
-            name_id="Saluran air tersumbat",
-            name_en="Blocked drain",
-            sla_acknowledge_minutes=120,
-            sla_resolve_hours=72,
-            group=group,
-            keywords=("got", "selokan", "drain"),
-        ),
-        CategorySpec(
-            code="flooding",
-            agency=AGENCY,
-            name_id="Banjir / genangan",
-            name_en="Flooding",
-            sla_acknowledge_minutes=30,
-            sla_resolve_hours=24,
-            group=group,
-            keywords=("banjir", "genangan", "flood"),
-            attributes=(
-                {
-                    "code": "water_depth_cm",
-                    "label": "Kedalaman air (cm) / Water depth (cm)",
-                    "datatype": "number",
-                    "required": False,
-                },
-            ),
-        ),
-        CategorySpec(
-            code="streetlight",
-            agency=AGENCY,
-            name_id="Lampu jalan mati",
-            name_en="Streetlight out",
-            sla_acknowledge_minutes=240,
-            sla_resolve_hours=72,
-            group=group,
-            keywords=("PJU", "lampu jalan", "streetlight"),
-        ),
-        CategorySpec(
-            code="water_leak",
-            agency=WATER_UTILITY,
-            name_id="Pipa air bocor",
-            name_en="Water main leak",
-            group=group,
-            keywords=("pipa bocor", "PAM", "water leak"),
-        ),
-    ]
+    return list(CATEGORIES)
 
 
 @hookimpl
 def register_routing_rules() -> list[RoutingRule]:
-    rule_names = [
-        ("pothole", "public_works.roads"),
-        ("blocked_drain", "public_works.drainage"),
-        ("flooding", "public_works.flooding"),
-        ("streetlight", "public_works.streetlights"),
-    ]
-    rules = [RoutingRule(name, AGENCY, categories=(category,)) for category, name in rule_names]
-    return [*rules, RoutingRule("public_works.water-mains", WATER_UTILITY, ("water_leak",))]
+    settings = public_works_settings(current_app.config["SMARTCITY"])
+    return routing_rules(settings.unit_districts)
+
+
+@hookimpl
+def register_migrations() -> list[str]:
+    return [str(Path(__file__).parent / "migrations")]
+
+
+@hookimpl
+def register_blueprints() -> list[Blueprint]:
+    from plugins.public_works.views import api, pages
+
+    return [api, pages]
+
+
+@hookimpl
+def register_translations() -> list[str]:
+    return [str(Path(__file__).parent / "translations")]
+
+
+@hookimpl
+def register_nav_links() -> list[NavLink]:
+    return [NavLink("Floods", "/floods")]
+
+
+@hookimpl
+def register_commands() -> list[click.Command]:
+    from plugins.public_works.importer import import_assets_command
+
+    import_group = click.Group("import", help="Import cameras, districts and more from files.")
+    import_group.add_command(import_assets_command)
+    return [import_group]
+
+
+@hookimpl
+def assets_near(category: str, point: tuple[float, float], limit: int) -> list[Asset]:
+    from plugins.public_works.assets import assets_near as nearest_assets
+
+    radius_m = public_works_state().settings.asset_radius_m
+    return nearest_assets(category, point, limit, radius_m)
+
+
+@hookimpl
+def find_asset(category: str, asset_id: str) -> Asset | None:
+    from plugins.public_works.assets import find_asset as asset_by_id
+
+    return asset_by_id(category, asset_id)
+
+
+# After the routing plugin's districts are in the session: the demo's flood reports are routed
+# through them like any report.
+@hookimpl(trylast=True)
+def load_demo(session: Session) -> None:
+    from plugins.public_works.demo import add_demo_assets, add_demo_floods
+
+    add_demo_assets(session)
+    add_demo_floods(session)
+
+
+@hookimpl
+def app_started(app: Flask) -> None:
+    app.extensions[EXTENSION] = build_state(app)
