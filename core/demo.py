@@ -16,9 +16,12 @@ from core.plugins import Hooks
 
 
 def demo_accounts() -> list[dict[str, Any]]:
+    """The demo accounts of the agencies the loaded plugins register (an agency whose plugin is
+    disabled has no staff to sign in as)."""
     text = resources.files("config").joinpath("demo/accounts.toml").read_text(encoding="utf-8")
     accounts: list[dict[str, Any]] = tomllib.loads(text)["account"]
-    return accounts
+    agencies = catalog().agencies
+    return [account for account in accounts if account.get("agency", None) in (None, *agencies)]
 
 
 def load_demo(hooks: Hooks) -> bool:

@@ -145,7 +145,7 @@ class Hooks:
     def cameras_along(self, geometry: dict[str, Any], within_m: float, actor: Any) -> list[Any]:
         """Every plugin's cameras near the geometry, nearest first."""
         found = self._collect("cameras_along", geometry=geometry, within_m=within_m, actor=actor)
-        return sorted(found, key=lambda camera: camera.distance_m)
+        return sorted(found, key=lambda camera: (camera.distance_m, camera.id))
 
     def route_complaint(self, draft: Any) -> Any:
         return self.pm.hook.route_complaint(draft=draft)

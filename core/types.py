@@ -207,7 +207,7 @@ class Asset:
 @dataclass(frozen=True)
 class CameraSighting:
     """A camera near a place, as the actor asking may see it: no source URLs. ``snapshot``
-    is the API path of its latest frame; ``tags`` are what its operators labelled it with
+    is the API path of its latest frame (None for a camera without still frames); ``tags`` are what its operators labelled it with
     (a traffic camera's operators tag what they see, such as ``macet``)."""
 
     id: str
@@ -216,7 +216,7 @@ class CameraSighting:
     lon: float
     status: str
     distance_m: float
-    snapshot: str
+    snapshot: str | None
     tags: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:

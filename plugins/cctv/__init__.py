@@ -17,6 +17,7 @@ from core.models import Complaint
 from core.types import (
     TRIAGE_AGENCY,
     Actor,
+    CameraSighting,
     CategorySpec,
     ComplaintDraft,
     NavLink,
@@ -130,6 +131,15 @@ def complaint_api_extra(complaint: Complaint, actor: Actor) -> dict[str, Any] | 
         actor, point, NEAREST_ON_A_COMPLAINT, settings.nearest_radius_m, settings.cover_range_m
     )
     return {"cameras": [camera_payload(item.camera, item) for item in found]}
+
+
+@hookimpl
+def cameras_along(geometry: dict[str, Any], within_m: float, actor: Actor) -> list[CameraSighting]:
+    """The cameras within ``within_m`` of the geometry that the actor may see, nearest first."""
+    from plugins.cctv.nearby import cameras_along as found_along
+    from plugins.cctv.views import camera_sighting
+
+    return [camera_sighting(item) for item in found_along(actor, geometry, within_m)]
 
 
 @hookimpl

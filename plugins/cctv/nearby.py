@@ -1,15 +1,17 @@
 """Which cameras see a point: the nearest within a radius, those whose field of view covers it
-first. Every question names who asks, so a restricted camera is never revealed."""
+first; and which stand along a line. Every question names who asks, so a restricted camera is
+never revealed."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
 from core import db
-from core.geo import degrees_around, haversine_m
+from core.geo import degrees_around, distance_to_lines_m, geometry_lines, haversine_m
 from core.types import Actor
 from plugins.cctv.models import Camera
 
@@ -86,3 +88,28 @@ def nearest_cameras(
             found.append(NearbyCamera(camera, distance, covers(camera, point, distance, range_m)))
     found.sort(key=lambda item: (not item.covers, item.distance_m, item.camera.id))
     return found[:k]
+
+
+def cameras_along(actor: Actor, geometry: dict[str, Any], within_m: float) -> list[NearbyCamera]:
+    """The cameras the actor may see within ``within_m`` of a GeoJSON Point, LineString or
+    MultiLineString, nearest first (``covers`` is about a point: False here)."""
+    lines = geometry_lines(geometry)
+    latitudes = [lat for line in lines for lat, _ in line]
+    longitudes = [lon for line in lines for _, lon in line]
+    # The margin in longitude is widest at the latitude farthest from the equator.
+    widest = max(abs(min(latitudes)), abs(max(latitudes)))
+    lat_span, lon_span = degrees_around((widest, 0.0), within_m)
+    candidates = db.session().scalars(
+        select(Camera).where(
+            Camera.lat.between(min(latitudes) - lat_span, max(latitudes) + lat_span),
+            Camera.lon.between(min(longitudes) - lon_span, max(longitudes) + lon_span),
+            visible_cameras(actor),
+        )
+    )
+    found = []
+    for camera in candidates:
+        distance = distance_to_lines_m((camera.lat, camera.lon), lines)
+        if distance <= within_m:
+            found.append(NearbyCamera(camera, distance, covers=False))
+    found.sort(key=lambda item: (item.distance_m, item.camera.id))
+    return found

@@ -16,6 +16,7 @@ from core.auth import current_actor, require_roles
 from core.catalog import catalog
 from core.complaints import get_visible_or_404
 from core.errors import ApiError
+from core.types import CameraSighting
 from plugins.cctv.evidence import take_evidence
 from plugins.cctv.models import SOURCE_KINDS, STATUSES, VISIBILITIES, Camera
 from plugins.cctv.nearby import NearbyCamera, may_see, nearest_cameras, visible_cameras
@@ -36,9 +37,31 @@ MAX_NEAREST = 20
 SOURCE_FIELDS = ("snapshot_url", "stream_url", "source_kind", "source_name")
 
 
+def snapshot_path(camera: Camera) -> str | None:
+    """The API path of the camera's latest frame; None when its source gives no still frames."""
+    source = camera_source(camera)
+    if source is None or not source.has_frames:
+        return None
+    return f"/api/v1/cctv/cameras/{camera.id}/snapshot"
+
+
+def camera_sighting(nearby: NearbyCamera) -> CameraSighting:
+    """A camera as the ``cameras_along`` hook gives it to other plugins."""
+    camera = nearby.camera
+    return CameraSighting(
+        id=camera.id,
+        name=camera.name,
+        lat=camera.lat,
+        lon=camera.lon,
+        status=camera.status,
+        distance_m=nearby.distance_m,
+        snapshot=snapshot_path(camera),
+        tags=tuple(camera.tags or ()),
+    )
+
+
 def camera_payload(camera: Camera, nearby: NearbyCamera | None = None) -> dict[str, Any]:
     """A camera as browsers see it: where, whose, what it shows and whether it works."""
-    source = camera_source(camera)
     payload: dict[str, Any] = {
         "id": camera.id,
         "name": camera.name,
@@ -56,9 +79,7 @@ def camera_payload(camera: Camera, nearby: NearbyCamera | None = None) -> dict[s
         "status_changed_at": camera.status_changed_at.isoformat()
         if camera.status_changed_at
         else None,
-        "snapshot": f"/api/v1/cctv/cameras/{camera.id}/snapshot"
-        if source is not None and source.has_frames
-        else None,
+        "snapshot": snapshot_path(camera),
     }
     if nearby is not None:
         payload["distance_m"] = round(nearby.distance_m, 1)

@@ -3,6 +3,7 @@ emergencies among them) and the routing rules that send its complaints to it."""
 
 from __future__ import annotations
 
+from core.catalog import catalog
 from core.types import (
     AgencySpec,
     CategorySpec,
@@ -88,7 +89,10 @@ EMERGENCY_RULE = "police.emergency"
 
 
 def involved(category: str) -> tuple[str, ...]:
-    return (TRAFFIC_AGENCY,) if category == "accident" else ()
+    """Dinas Perhubungan works accidents beside the police, when its plugin is loaded."""
+    if category != "accident" or TRAFFIC_AGENCY not in catalog().agencies:
+        return ()
+    return (TRAFFIC_AGENCY,)
 
 
 def routing_rules() -> list[RoutingRule]:

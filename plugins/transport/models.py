@@ -12,7 +12,8 @@ from core.models import Base, UTCDateTime
 # The traffic words Jakarta uses: flowing, busy, jammed; unknown once a status is stale.
 STATUSES = ("lancar", "padat", "macet")
 UNKNOWN = "unknown"
-# staff: set by Dishub from what they see; suggested: staff confirmed the complaints' suggestion.
+# staff: set by Dishub from what they see; suggested: staff confirmed the suggestion (from the
+# complaints and the cameras' tags along the segment).
 SOURCES = ("staff", "suggested")
 
 

@@ -1,25 +1,25 @@
-"""Segments' statuses: what a segment reads now (stale ones read unknown), setting one, and the
-status suggested by recent traffic complaints along it."""
+"""Segments' statuses: what a segment reads now (stale ones read unknown), setting one, the
+cameras along a segment (from whichever plugin has cameras, through the ``cameras_along`` hook),
+and the status suggested by recent traffic complaints and the cameras' tags along it."""
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import select
 
 from core import db
 from core.catalog import catalog
-from core.geo import degrees_around
+from core.geo import degrees_around, distance_to_lines_m, geometry_lines
 from core.live import publish
 from core.models import Complaint
-from core.types import Actor
+from core.plugins import hooks
+from core.types import Actor, CameraSighting
 from plugins.transport.agency import CATEGORY_CODES
-from plugins.transport.models import UNKNOWN, RoadSegment
+from plugins.transport.models import STATUSES, UNKNOWN, RoadSegment
 from plugins.transport.settings import transport_state
 
 # Everyone hears a change: the public room's visitors, admins in the city room, and every
@@ -29,7 +29,6 @@ LIVE_EVENT = "transport.segment"
 # Complaints along a segment in the window: fewer than PADAT_FROM → lancar, then padat, then macet.
 PADAT_FROM = 1
 MACET_FROM = 3
-EARTH_RADIUS_M = 6_371_000.0
 
 
 def current_status(segment: RoadSegment, now: datetime) -> str:
@@ -39,10 +38,14 @@ def current_status(segment: RoadSegment, now: datetime) -> str:
     return segment.status
 
 
-def segment_payload(segment: RoadSegment, now: datetime) -> dict[str, Any]:
-    """A segment as everyone sees it; a stale status reads unknown, when it was set stays."""
+def segment_payload(
+    segment: RoadSegment, now: datetime, cameras: list[CameraSighting] | None = None
+) -> dict[str, Any]:
+    """A segment as everyone sees it; a stale status reads unknown, when it was set stays.
+    ``cameras``, when given, are the ones along it as the asker may see them: never in a live
+    event, which goes to everyone."""
     status = current_status(segment, now)
-    return {
+    payload: dict[str, Any] = {
         "id": segment.id,
         "name": segment.name,
         "geometry": json.loads(segment.geometry),
@@ -52,6 +55,9 @@ def segment_payload(segment: RoadSegment, now: datetime) -> dict[str, Any]:
         "status_set_at": _iso(segment.status_set_at),
         "status_expires_at": _iso(segment.status_expires_at) if status != UNKNOWN else None,
     }
+    if cameras is not None:
+        payload["cameras"] = [camera.as_dict() for camera in cameras]
+    return payload
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -90,20 +96,53 @@ def set_status(segment: RoadSegment, status: str, source: str, actor: Actor) -> 
     return payload
 
 
+# --- the cameras along a segment ---------------------------------------------------------------
+
+
+def cameras_along(segment: RoadSegment, actor: Actor) -> list[CameraSighting]:
+    """The cameras within ``camera_m`` of the segment that the actor may see, nearest first;
+    none when no plugin has cameras."""
+    found: list[CameraSighting] = hooks().cameras_along(
+        geometry=json.loads(segment.geometry),
+        within_m=transport_state().settings.camera_m,
+        actor=actor,
+    )
+    return found
+
+
+def cameras_known() -> bool:
+    """Whether some plugin answers for cameras (the page hides its cameras otherwise)."""
+    return bool(hooks().pm.hook.cameras_along.get_hookimpls())
+
+
 # --- the suggestion ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CameraVote:
+    """A camera along the segment whose operators tagged it with a status word."""
+
+    camera: CameraSighting
+    tag: str  # as the operators wrote it
+    status: str  # the status word it names
 
 
 @dataclass(frozen=True)
 class Suggestion:
     status: str
     complaints: int
+    # What the complaints alone suggest, and what each tagged camera says.
+    complaints_status: str
+    camera_votes: tuple[CameraVote, ...]
     since: datetime
     near_m: float
+    camera_m: float
     categories: tuple[str, ...]
 
 
-def suggest(segment: RoadSegment) -> Suggestion:
-    """Count the recent traffic complaints within ``near_m`` of the segment's line."""
+def suggest(segment: RoadSegment, actor: Actor) -> Suggestion:
+    """The worse of what the recent traffic complaints within ``near_m`` of the segment's line
+    say and what the cameras along it the actor may see are tagged with."""
     state = transport_state()
     settings = state.settings
     since = state.now() - timedelta(minutes=settings.suggest_minutes)
@@ -113,13 +152,33 @@ def suggest(segment: RoadSegment) -> Suggestion:
         for complaint in _candidates(segment, since, settings.near_m, settings.suggest_categories)
         if distance_to_lines_m((complaint.lat, complaint.lon), lines) <= settings.near_m
     )
+    votes = tuple(vote for camera in cameras_along(segment, actor) if (vote := camera_vote(camera)))
+    complaints_status = status_for(count)
     return Suggestion(
-        status=status_for(count),
+        status=worst([complaints_status, *(vote.status for vote in votes)]),
         complaints=count,
+        complaints_status=complaints_status,
+        camera_votes=votes,
         since=since,
         near_m=settings.near_m,
+        camera_m=settings.camera_m,
         categories=settings.suggest_categories,
     )
+
+
+def camera_vote(camera: CameraSighting) -> CameraVote | None:
+    """The worst status word among the camera's tags (in any case), if it has one."""
+    named = [
+        CameraVote(camera, tag, tag.strip().lower())
+        for tag in camera.tags
+        if tag.strip().lower() in STATUSES
+    ]
+    return max(named, key=lambda vote: STATUSES.index(vote.status), default=None)
+
+
+def worst(statuses: list[str]) -> str:
+    """The worst of the statuses (``STATUSES`` run from lancar to macet)."""
+    return max(statuses, key=STATUSES.index)
 
 
 def status_for(complaints: int) -> str:
@@ -149,35 +208,4 @@ def _candidates(
 
 def _lines(segment: RoadSegment) -> list[list[tuple[float, float]]]:
     """The segment's lines as (lat, lon) points."""
-    geometry = json.loads(segment.geometry)
-    lines = (
-        [geometry["coordinates"]] if geometry["type"] == "LineString" else geometry["coordinates"]
-    )
-    return [[(point[1], point[0]) for point in line] for line in lines]
-
-
-def distance_to_lines_m(
-    point: tuple[float, float], lines: list[list[tuple[float, float]]]
-) -> float:
-    """Metres from the point to the nearest piece of the lines (flat around the point: fine for
-    the hundred metres asked about)."""
-    return min(
-        _distance_to_piece_m(point, start, end) for line in lines for start, end in pairwise(line)
-    )
-
-
-def _distance_to_piece_m(
-    point: tuple[float, float], start: tuple[float, float], end: tuple[float, float]
-) -> float:
-    scale_lon = math.cos(math.radians(point[0]))
-
-    def flat(place: tuple[float, float]) -> tuple[float, float]:
-        north = math.radians(place[0] - point[0]) * EARTH_RADIUS_M
-        east = math.radians(place[1] - point[1]) * EARTH_RADIUS_M * scale_lon
-        return east, north
-
-    (ax, ay), (bx, by) = flat(start), flat(end)
-    length_squared = (bx - ax) ** 2 + (by - ay) ** 2
-    along = 0.0 if length_squared == 0 else -(ax * (bx - ax) + ay * (by - ay)) / length_squared
-    along = min(1.0, max(0.0, along))
-    return math.hypot(ax + along * (bx - ax), ay + along * (by - ay))
+    return geometry_lines(json.loads(segment.geometry))

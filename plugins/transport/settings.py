@@ -7,6 +7,7 @@ In the config file (or ``SMARTCITY_TRANSPORT__<KEY>`` in the environment)::
     near_m = 100           # complaints this close to a segment count for its suggestion
     suggest_minutes = 30   # ... if they were filed this recently
     suggest_categories = ["congestion", "accident"]
+    camera_m = 150         # cameras this close to a segment are along it (and their tags vote)
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class TransportSettings:
     suggest_minutes: float = 30.0
     # The categories whose recent complaints say a road is jammed.
     suggest_categories: tuple[str, ...] = ("congestion", "accident")
+    # Cameras this close to a segment are along it: listed with it, their tags vote.
+    camera_m: float = 150.0
 
 
 def transport_settings(settings: Mapping[str, Any]) -> TransportSettings:

@@ -1,4 +1,5 @@
-"""The road segments API (their statuses, set and suggested) and the public /transport page."""
+"""The road segments API (their statuses, set and suggested, and the cameras along them) and the
+public /transport page."""
 
 from __future__ import annotations
 
@@ -14,7 +15,15 @@ from core import db
 from core.auth import current_actor, require_roles
 from core.errors import ApiError
 from plugins.transport.models import SOURCES, STATUSES, UNKNOWN, RoadSegment
-from plugins.transport.segments import may_set_status, segment_payload, set_status, suggest
+from plugins.transport.segments import (
+    Suggestion,
+    cameras_along,
+    cameras_known,
+    may_set_status,
+    segment_payload,
+    set_status,
+    suggest,
+)
 from plugins.transport.settings import transport_state
 
 api = Blueprint("transport", __name__, description="Road segments and their traffic status.")
@@ -41,18 +50,25 @@ def _segment_or_404(segment_id: str) -> RoadSegment:
 
 @api.get("/segments")
 def list_segments() -> Response:
-    """Every segment with its current status (a stale one reads unknown), latest change first."""
-    now = transport_state().now()
+    """Every segment with its current status (a stale one reads unknown), latest change first,
+    and the cameras along it you may see."""
+    now, actor = transport_state().now(), current_actor()
     query = select(RoadSegment).order_by(
         RoadSegment.status_set_at.desc().nulls_last(), RoadSegment.name
     )
-    segments = [segment_payload(segment, now) for segment in db.session().scalars(query)]
+    segments = [
+        segment_payload(segment, now, cameras_along(segment, actor))
+        for segment in db.session().scalars(query)
+    ]
     return jsonify({"segments": segments})
 
 
 @api.get("/segments/<segment_id>")
 def show_segment(segment_id: str) -> Response:
-    return jsonify(segment_payload(_segment_or_404(segment_id), transport_state().now()))
+    """The segment with its current status and the cameras along it you may see."""
+    segment = _segment_or_404(segment_id)
+    now = transport_state().now()
+    return jsonify(segment_payload(segment, now, cameras_along(segment, current_actor())))
 
 
 @api.put("/segments/<segment_id>/status")
@@ -72,18 +88,32 @@ def put_status(data: dict[str, Any], segment_id: str) -> Response:
 @api.doc(security=[{"bearer": []}])
 @require_roles("staff", "head", "admin")
 def suggestion(segment_id: str) -> Response:
-    """A status suggested by the recent traffic complaints along the segment."""
-    found = suggest(_segment_or_404(segment_id))
-    return jsonify(
-        {
-            "segment_id": segment_id,
-            "status": found.status,
-            "complaints": found.complaints,
-            "since": found.since.isoformat(),
-            "near_m": found.near_m,
-            "categories": list(found.categories),
-        }
-    )
+    """A status suggested by the recent traffic complaints along the segment and the tags of
+    the cameras along it you may see (the worse of the two), with what each says."""
+    found = suggest(_segment_or_404(segment_id), current_actor())
+    return jsonify({"segment_id": segment_id, **suggestion_payload(found)})
+
+
+def suggestion_payload(found: Suggestion) -> dict[str, Any]:
+    return {
+        "status": found.status,
+        "complaints": found.complaints,
+        "complaints_status": found.complaints_status,
+        "since": found.since.isoformat(),
+        "near_m": found.near_m,
+        "categories": list(found.categories),
+        "camera_votes": [
+            {
+                "id": vote.camera.id,
+                "name": vote.camera.name,
+                "tag": vote.tag,
+                "status": vote.status,
+                "distance_m": round(vote.camera.distance_m, 1),
+            }
+            for vote in found.camera_votes
+        ],
+        "camera_m": found.camera_m,
+    }
 
 
 @pages.get("")
@@ -91,5 +121,6 @@ def transport_page() -> str:
     return render_template(
         "transport/transport.html",
         may_set_status=may_set_status(current_actor()),
+        cameras_known=cameras_known(),
         status_minutes=round(transport_state().settings.status_minutes),
     )

@@ -16,6 +16,9 @@ from core.models import Complaint, Media
 from plugins.cctv.models import Camera, Evidence
 from plugins.cctv.nearby import bearing_deg
 
+# Garbage reports and DLH's staff, Dishub's restricted cameras.
+pytestmark = pytest.mark.needs_plugins("sanitation", "transport")
+
 MONAS = (-6.1754, 106.8272)
 SECRET = "s3cret-pass"
 
@@ -203,6 +206,7 @@ def test_every_complaint_lists_its_nearest_cameras(app, client):
     assert [camera["id"] for camera in shown["extra"]["cctv"]["cameras"]] == ["near"]
 
 
+@pytest.mark.needs_plugins("routing")  # the report goes to DLH
 def test_staff_keep_a_frame_as_evidence_with_its_hashes(app, client, make_account, camera_server):
     camera = camera_server("jpeg")
     add_camera(app, "pasar-01", north_of(MONAS, 50), snapshot_url=camera.url)
@@ -243,6 +247,7 @@ def test_staff_keep_a_frame_as_evidence_with_its_hashes(app, client, make_accoun
     assert refused.status_code == 403
 
 
+@pytest.mark.needs_plugins("routing")  # the report goes to DLH
 def test_a_restricted_frame_never_lands_on_a_public_complaint(
     app, client, make_account, camera_server
 ):

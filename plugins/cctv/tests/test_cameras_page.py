@@ -29,7 +29,10 @@ from core.testing import fits_width, unlabelled_controls
 from plugins.cctv.models import Camera
 from plugins.cctv.tests.camera_servers import CameraServer
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+    pytest.mark.needs_plugins("transport"),  # Dishub's restricted camera
+]
 
 PHONE = {"width": 360, "height": 740}
 SNAPSHOT = re.compile(r"/api/v1/cctv/cameras/[^/]+/snapshot\?t=\d+$")

@@ -11,7 +11,10 @@ from core import db
 from core.testing import sign_in
 from plugins.cctv.models import Camera
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+    pytest.mark.needs_plugins("routing", "sanitation"),  # a garbage report routed to DLH
+]
 
 SPOT = (-6.2, 106.8)
 

@@ -30,6 +30,9 @@ from plugins.cctv.models import Camera
 from plugins.cctv.settings import CctvSettings
 from plugins.cctv.tests.camera_servers import dead_url
 
+# The cameras belong to DLH.
+pytestmark = pytest.mark.needs_plugins("sanitation")
+
 SETTINGS: dict[str, Any] = {
     "snapshot_timeout_seconds": 0.5,
     "slow_ms": 200,
@@ -221,6 +224,7 @@ def test_a_camera_that_answers_again_is_online_with_its_failures_forgotten(app, 
 # --- events ----------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("public_works")  # DPU's staff are the other agency
 def test_status_changes_reach_the_owner_the_city_and_the_public_once_each(
     app, camera_server, live_client, make_account
 ):

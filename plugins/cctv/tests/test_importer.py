@@ -22,6 +22,9 @@ from plugins.cctv.importer import (
 )
 from plugins.cctv.models import Camera
 
+# The files name Dishub's and Polda's cameras.
+pytestmark = pytest.mark.needs_plugins("transport", "police")
+
 HEADER = ",".join([*CSV_HEADER, "source_kind", "source_name"])
 GOOD_ROWS = [
     "hi-01,Bundaran HI,-6.195,106.823,dishub,http://cams.example/hi.jpg,,,0,90,traffic;crime,,",
@@ -305,6 +308,7 @@ def test_upsert_reports_progress_by_chunk(app):
     assert progress == [(500, 1200), (1000, 1200), (1200, 1200)]
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")  # the demo city's owners
 def test_demo_cameras_parse_cleanly_and_load(app):
     text = resources.files("config").joinpath("demo/cameras.csv").read_text(encoding="utf-8")
 
@@ -319,6 +323,7 @@ def test_demo_cameras_parse_cleanly_and_load(app):
     assert set(stored(app)) == {row.id for row in rows}
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")  # the demo city's owners
 def test_the_area_column_groups_cameras_on_the_cameras_page(app, runner, tmp_path):
     path = write_csv(
         tmp_path / "cameras.csv",

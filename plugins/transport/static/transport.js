@@ -1,11 +1,10 @@
 // The traffic page: the road segments coloured by status on the map, the latest changes (live),
-// the public cameras along the roads (when the cctv plugin is there), and for Dishub staff a
-// form to set a road's status, with the complaints' suggestion.
+// the cameras along the roads (each segment brings those the visitor may see, when a plugin has
+// cameras), and for Dishub staff a form to set a road's status, with the suggestion from the
+// complaints and the cameras' tags.
 // Relative, so that core's helpers are found wherever the app is mounted (/transport/static/ → /static/).
 import { api, connectLive, el, formatTime, makeMap, showAlert, t } from "../../static/common.js";
 
-// A camera this close to a road is listed as along it.
-const CAMERA_ALONG_M = 150;
 const COLOURS = { lancar: "#1a7f37", padat: "#e0a800", macet: "#c62828", unknown: "#7b8794" };
 const mapNode = document.getElementById("road-map");
 const errorNode = document.getElementById("transport-error");
@@ -21,7 +20,7 @@ const roadsLayer = L.featureGroup().addTo(map);
 const camerasLayer = L.layerGroup().addTo(map);
 const segments = new Map(); // id -> { segment, layer }
 const expiryTimers = new Map(); // id -> timeout turning a stale status unknown
-const camerasAlong = new Map(); // segment id -> the cameras along it
+const camerasAlong = new Map(); // segment id -> the cameras along it, nearest first
 let fitted = false;
 
 function statusWord(status) {
@@ -115,56 +114,28 @@ async function loadSegments() {
       fitted = true;
     }
     showAlert(errorNode, "");
-    loadCameras();
+    showCameras(found);
   } catch (problem) {
     showAlert(errorNode, t("Could not load the roads: {message}", { message: problem.message }));
   }
 }
 
-// Metres from a point to the nearest piece of a segment's lines (flat around the point).
-function metresToSegment([lat, lon], segment) {
-  const metresPerDegree = 111320;
-  const scale = Math.cos((lat * Math.PI) / 180);
-  const flat = ([pointLat, pointLon]) => [(pointLon - lon) * metresPerDegree * scale, (pointLat - lat) * metresPerDegree];
-  let nearest = Infinity;
-  for (const line of latLngLines(segment.geometry)) {
-    for (let index = 1; index < line.length; index += 1) {
-      const [ax, ay] = flat(line[index - 1]);
-      const [bx, by] = flat(line[index]);
-      const lengthSquared = (bx - ax) ** 2 + (by - ay) ** 2;
-      const along = lengthSquared ? Math.min(1, Math.max(0, -(ax * (bx - ax) + ay * (by - ay)) / lengthSquared)) : 0;
-      nearest = Math.min(nearest, Math.hypot(ax + along * (bx - ax), ay + along * (by - ay)));
+// The segments list the cameras along them (a live change does not: it goes to everyone). A
+// camera along two roads is listed once, with the nearer. Without a camera plugin the page has
+// no cameras section.
+function showCameras(found) {
+  camerasAlong.clear();
+  const nearest = new Map(); // camera id -> { camera, road }
+  for (const segment of found) {
+    const cameras = segment.cameras || [];
+    camerasAlong.set(segment.id, cameras);
+    for (const camera of cameras) {
+      const known = nearest.get(camera.id);
+      if (!known || camera.distance_m < known.camera.distance_m) nearest.set(camera.id, { camera, road: segment });
     }
   }
-  return nearest;
-}
-
-function roadAlong(camera) {
-  const point = [camera.lat, camera.lon];
-  let best = null;
-  for (const { segment } of segments.values()) {
-    const metres = metresToSegment(point, segment);
-    if (metres <= CAMERA_ALONG_M && (!best || metres < best.metres)) best = { segment, metres };
-  }
-  return best && best.segment;
-}
-
-// The cameras come from the cctv plugin's API (those the visitor may see); without that plugin
-// the section is hidden.
-async function loadCameras() {
-  if (!roadsLayer.getLayers().length) return;
-  const bounds = roadsLayer.getBounds().pad(0.05);
-  const bbox = [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].map((value) => value.toFixed(5)).join(",");
-  let cameras;
-  try {
-    cameras = await api(`/api/v1/cctv/cameras?bbox=${bbox}`);
-  } catch {
-    camerasSection.hidden = true;
-    return;
-  }
-  const along = cameras.map((camera) => ({ camera, road: roadAlong(camera) })).filter((entry) => entry.road);
-  camerasAlong.clear();
-  for (const { camera, road } of along) camerasAlong.set(road.id, [...(camerasAlong.get(road.id) || []), camera]);
+  if (!camerasSection) return;
+  const along = [...nearest.values()].sort((a, b) => a.camera.name.localeCompare(b.camera.name));
   camerasNode.replaceChildren(
     ...along.map(({ camera, road }) =>
       el("li", {}, el("a", { href: "/cameras" }, camera.name), ` · ${road.name}`,
@@ -207,13 +178,19 @@ if (form) {
       const found = await api(`/api/v1/transport/segments/${encodeURIComponent(segmentId)}/suggestion`);
       suggested = { segment: segmentId, status: found.status };
       document.getElementById("road-status").value = found.status;
-      const counted = t("{count} traffic complaints within {metres} m since {since}: {status}.", {
-        count: found.complaints, metres: Math.round(found.near_m), since: formatTime(found.since), status: statusWord(found.status),
-      });
-      // Cameras say nothing about the traffic by themselves (their tags say what they watch):
-      // the suggestion names them for the staff to look before confirming.
+      const said = [t("{count} traffic complaints within {metres} m since {since}: {status}.", {
+        count: found.complaints, metres: Math.round(found.near_m), since: formatTime(found.since), status: statusWord(found.complaints_status),
+      })];
+      // A camera tagged with a status word votes for it; the worst of all is suggested.
+      if (found.camera_votes.length) {
+        const votes = found.camera_votes.map((vote) => `${vote.name} (${statusWord(vote.status)})`).join(", ");
+        said.push(t("Cameras along it tagged: {cameras}.", { cameras: votes }));
+        said.push(t("Suggested: {status}.", { status: statusWord(found.status) }));
+      }
+      // The staff look at the cameras before confirming.
       const cameras = (camerasAlong.get(segmentId) || []).map((camera) => camera.name).join(", ");
-      suggestionNode.textContent = cameras ? `${counted} ${t("Check the cameras along it: {cameras}.", { cameras })}` : counted;
+      if (cameras) said.push(t("Check the cameras along it: {cameras}.", { cameras }));
+      suggestionNode.textContent = said.join(" ");
     } catch (problem) {
       showAlert(errorNode, problem.message);
     }

@@ -1,5 +1,5 @@
 """Fixtures of the transport tests: a clock they move, road segments and complaints stored as
-given."""
+given, cameras added through the cctv plugin's API."""
 
 from __future__ import annotations
 
@@ -107,3 +107,21 @@ def add_complaint(
         complaint_id = complaint.id
         db.database().session.remove()
     return complaint_id
+
+
+def add_camera(
+    client: Any, admin: Any, camera_id: str, point: tuple[float, float], **fields: Any
+) -> None:
+    """Through the cctv plugin's API, as the city's admin would (tagged ``traffic`` unless
+    ``tags`` says otherwise)."""
+    body = {
+        "id": camera_id,
+        "name": camera_id,
+        "lat": point[0],
+        "lon": point[1],
+        "tags": ["traffic"],
+        "snapshot_url": "http://127.0.0.1:9/frame.jpg",
+        **fields,
+    }
+    response = client.post("/api/v1/cctv/cameras", json=body, headers=admin.headers)
+    assert response.status_code == 201, response.json

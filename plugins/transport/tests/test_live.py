@@ -3,9 +3,12 @@ agency (who are not in it)."""
 
 from __future__ import annotations
 
+import pytest
+
 from plugins.transport.tests.test_status_api import put_status
 
 
+@pytest.mark.needs_plugins("sanitation")  # DLH's staff listen too
 def test_a_status_change_is_published_live_to_visitors_and_staff(
     client, make_account, segments, live_client
 ):

@@ -15,6 +15,7 @@ from plugins.transport.models import RoadSegment
 NEAR_BUNDARAN_HI = (-6.1950, 106.8230)
 
 
+@pytest.mark.needs_plugins("routing")
 @pytest.mark.parametrize("category", sorted(RULE_NAMES))
 def test_traffic_categories_go_to_dishub(client, category):
     body = {
@@ -28,6 +29,7 @@ def test_traffic_categories_go_to_dishub(client, category):
     assert response.json["agency"] == "dishub"
 
 
+@pytest.mark.needs_plugins("routing", "police")
 def test_accidents_stay_the_polices_with_dishub_involved(client):
     """The shared, urgent accident rule is the police plugin's; Dishub works beside it."""
     body = {
@@ -42,6 +44,8 @@ def test_accidents_stay_the_polices_with_dishub_involved(client):
     assert response.json["involved"] == ["dishub"]
 
 
+# The demo city's accounts (config/demo/accounts.toml) belong to these plugins' agencies too.
+@pytest.mark.needs_plugins("police", "public_works", "sanitation")
 def test_the_demo_loads_central_jakartas_main_roads(app: Any):
     result = app.test_cli_runner().invoke(main, ["demo"])
     assert result.exit_code == 0, result.output

@@ -12,14 +12,23 @@ def test_defaults_and_overrides():
     assert TransportSettings().status_minutes == 60
     assert TransportSettings().near_m == 100
     assert TransportSettings().suggest_minutes == 30
+    assert TransportSettings().camera_m == 150
     changed = transport_settings(
-        {"transport": {"status_minutes": 15, "near_m": 50.5, "suggest_categories": ["congestion"]}}
+        {
+            "transport": {
+                "status_minutes": 15,
+                "near_m": 50.5,
+                "suggest_categories": ["congestion"],
+                "camera_m": 80,
+            }
+        }
     )
-    assert (changed.status_minutes, changed.near_m, changed.suggest_categories) == (
-        15,
-        50.5,
-        ("congestion",),
-    )
+    assert (
+        changed.status_minutes,
+        changed.near_m,
+        changed.suggest_categories,
+        changed.camera_m,
+    ) == (15, 50.5, ("congestion",), 80)
 
 
 @pytest.mark.parametrize(
@@ -28,6 +37,8 @@ def test_defaults_and_overrides():
         ({"status_minute": 10}, "unknown keys"),
         ({"status_minutes": 0}, "status_minutes must be a number > 0"),
         ({"near_m": True}, "near_m must be a number > 0"),
+        ({"camera_m": 0}, "camera_m must be a number > 0"),
+        ({"camera_m": "150 m"}, "camera_m must be a number > 0"),
         ({"suggest_categories": "congestion"}, "must be a list of category codes"),
     ],
 )

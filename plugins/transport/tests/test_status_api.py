@@ -82,8 +82,8 @@ def test_setting_unknown_clears_the_status(client, make_account, segments, clock
         (None, None, 401),
         ("resident", None, 403),
         ("officer", "dishub", 403),
-        ("staff", "dlh", 403),
-        ("head", "polda", 403),
+        pytest.param("staff", "dlh", 403, marks=pytest.mark.needs_plugins("sanitation")),
+        pytest.param("head", "polda", 403, marks=pytest.mark.needs_plugins("police")),
         ("head", "dishub", 200),
         ("admin", None, 200),
     ],
@@ -131,6 +131,7 @@ def suggestion(client: Any, account: Any, segment_id: str) -> Any:
     )
 
 
+@pytest.mark.needs_plugins("police")  # the accident is the police's
 def test_the_suggestion_counts_recent_traffic_complaints_near_the_line(
     client, make_account, known_complaints, clock
 ):

@@ -1,5 +1,6 @@
-"""The traffic page in a real browser on a 360 px phone: the roads coloured on the map, a
-status set by Dishub from the page reaching a visitor's page live, in English and Indonesian.
+"""The traffic page in a real browser on a 360 px phone: the roads coloured on the map with the
+cameras along them, a status set by Dishub from the page (suggested from the complaints and the
+cameras' tags) reaching a visitor's page live, in English and Indonesian.
 
 As in ``tests/test_browser.py``: every request off the live server (map tiles) is refused; any
 script or console error fails the test. Only SQLite: the page is the subject here.
@@ -14,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.testing import fits_width, sign_in, unlabelled_controls
-from plugins.transport.tests.conftest import add_complaint, east_of_thamrin
+from plugins.transport.tests.conftest import add_camera, add_complaint, east_of_thamrin
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -28,26 +29,23 @@ def phone(open_page: Any) -> Page:
     return page
 
 
-def add_camera(client: Any, admin: Any, camera_id: str, point: tuple[float, float]) -> None:
-    """Through the cctv plugin's API, as the city's admin would."""
-    body = {
-        "id": camera_id,
-        "name": camera_id,
-        "lat": point[0],
-        "lon": point[1],
-        "tags": ["traffic"],
-        "snapshot_url": "http://127.0.0.1:9/frame.jpg",
-    }
-    response = client.post("/api/v1/cctv/cameras", json=body, headers=admin.headers)
-    assert response.status_code == 201, response.json
-
-
+@pytest.mark.needs_plugins("cctv")
 def test_dishub_sets_a_status_from_the_page_and_a_visitor_sees_it_live(
     app, client, live_server, open_page, make_account, segments, clock
 ):
     admin = make_account("admin")
     add_camera(client, admin, "Kamera Sarinah", east_of_thamrin(40))
     add_camera(client, admin, "Kamera jauh", east_of_thamrin(600))
+    # Dishub's own camera: its staff see it (and its tag votes), visitors do not.
+    add_camera(
+        client,
+        admin,
+        "Kamera Dishub",
+        east_of_thamrin(-60),
+        tags=["Padat"],
+        visibility="restricted",
+        agency="dishub",
+    )
     for metres in (10, 20, 30):
         add_complaint(app, east_of_thamrin(metres), clock.now - timedelta(minutes=2))
     visitor = phone(open_page)
@@ -60,6 +58,7 @@ def test_dishub_sets_a_status_from_the_page_and_a_visitor_sees_it_live(
     expect(visitor.locator("#road-cameras li")).to_have_text(
         ["Kamera Sarinah · Jl. M.H. Thamrin (traffic)"]
     )
+    expect(visitor.locator("path.road-camera")).to_have_count(1)
     assert fits_width(visitor, PHONE["width"])
 
     staff = phone(open_page)
@@ -67,12 +66,16 @@ def test_dishub_sets_a_status_from_the_page_and_a_visitor_sees_it_live(
     expect(staff).to_have_url(f"{live_server}{PAGE}")
     assert unlabelled_controls(staff) == []
     assert fits_width(staff, PHONE["width"])
-    staff.get_by_label("Road", exact=True).select_option(label="Jl. M.H. Thamrin")
-    staff.get_by_role("button", name="Suggest from complaints").click()
-    expect(staff.locator("#road-suggestion")).to_contain_text("3 traffic complaints within 100 m")
-    expect(staff.locator("#road-suggestion")).to_contain_text(
-        "Check the cameras along it: Kamera Sarinah."
+    expect(staff.locator("#road-cameras li")).to_have_text(
+        ["Kamera Dishub · Jl. M.H. Thamrin (Padat)", "Kamera Sarinah · Jl. M.H. Thamrin (traffic)"]
     )
+    staff.get_by_label("Road", exact=True).select_option(label="Jl. M.H. Thamrin")
+    staff.get_by_role("button", name="Suggest from complaints and cameras").click()
+    suggestion = staff.locator("#road-suggestion")
+    expect(suggestion).to_contain_text("3 traffic complaints within 100 m")
+    expect(suggestion).to_contain_text("Cameras along it tagged: Kamera Dishub (padat).")
+    expect(suggestion).to_contain_text("Suggested: macet.")
+    expect(suggestion).to_contain_text("Check the cameras along it: Kamera Sarinah, Kamera Dishub.")
     expect(staff.get_by_label("Status", exact=True)).to_have_value("macet")
     staff.get_by_role("button", name="Set status").click()
     expect(staff.locator("#road-suggestion")).to_have_text("Saved.")
