@@ -288,6 +288,31 @@ def update(data: dict[str, Any], camera_id: str) -> Response:
     return jsonify(camera_payload(camera))
 
 
+class CameraTagsSchema(Schema):
+    tags = fields.List(
+        fields.String(validate=validate.Length(min=1, max=40)),
+        required=True,
+        validate=validate.Length(max=20),
+    )
+
+
+@api.put("/cameras/<camera_id>/tags")
+@api.arguments(CameraTagsSchema)
+@api.doc(security=[{"bearer": []}])
+@require_roles("staff", "head", "admin")
+def set_tags(data: dict[str, Any], camera_id: str) -> Response:
+    """What a camera's operators see on it, as labels (``macet`` on a jammed road's camera: the
+    transport plugin's suggestion counts it). The staff and heads of the camera's agency set
+    them, and admins; the list replaces the camera's tags."""
+    actor = current_actor()
+    camera = _visible_camera(camera_id)
+    if actor.role != "admin" and (camera.agency_code is None or actor.agency != camera.agency_code):
+        raise ApiError(403, "forbidden", "Only the camera's agency tags it.")
+    camera.tags = list(dict.fromkeys(data["tags"]))
+    db.session().commit()
+    return jsonify(camera_payload(camera))
+
+
 @api.delete("/cameras/<camera_id>")
 @api.doc(security=[{"bearer": []}])
 @require_roles("admin")
