@@ -5,7 +5,7 @@ The public surface a plugin may import is exactly:
 - ``core.hookimpl``: the marker for hook implementations;
 - ``core.types``: the plain data classes hooks receive and return
   (``Actor``, ``AgencySpec``, ``CategorySpec``, ``ComplaintDraft``,
-  ``RoutingDecision``, ``RoutingRule``);
+  ``RoutingDecision``, ``RoutingRule``, ``Asset``, ``CameraSighting``, ...);
 - ``core.models``: ``Base`` for a plugin's own tables, and core's tables to query;
 - ``core.db.session``: the current request's (or command's) database session;
 - ``core.catalog.catalog``: the registered agencies and categories;
@@ -23,7 +23,10 @@ The public surface a plugin may import is exactly:
 - ``core.media``: ``check_image`` and ``add_media`` (a plugin's image kept on a complaint);
 - ``core.leases``: ``take_lease`` and ``worker_name`` (one worker per deployment for a job);
 - ``core.sla.missed_deadline``: which SLA deadline a complaint has missed;
-- ``core.geo.haversine_m``: distances in metres.
+- ``core.geo``: distances in metres (``haversine_m``, ``distance_to_lines_m``);
+- ``core.geojson``: reading a GeoJSON FeatureCollection to import, all or nothing,
+  every problem named by its feature;
+- ``core.offices``: routing rules per office of an agency from ``unit_districts``.
 
 This module imports nothing that opens sockets, so an entry point can still
 monkey-patch gevent after ``import core``.

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from core import db
 from core.catalog import catalog, sync_catalog
+from core.geojson import ImportRefused
 from plugins.cctv.models import SOURCE_KINDS, VISIBILITIES, Camera
 from plugins.cctv.sources import check_url, guess_kind, source_of
 
@@ -49,12 +50,8 @@ _CHUNK = 500
 Progress = Callable[[int, int], None]
 
 
-class CameraImportError(Exception):
+class CameraImportError(ImportRefused):
     """The file was refused; ``problems`` names every one, each with its line or feature."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

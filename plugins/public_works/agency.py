@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.offices import office_rules
 from core.types import AgencySpec, CategorySpec, RoutingRule, UnitSpec
 
 AGENCY = "dpu"
@@ -137,20 +138,8 @@ def routing_rules(unit_districts: Mapping[str, tuple[str, ...]]) -> list[Routing
     """Every PU complaint to Dinas PU: within a city that has an office, to that office (a
     district condition makes those rules more specific, so they are tried first); elsewhere, or
     where the map has no such district, to the agency as a whole. Burst mains to PAM Jaya."""
-    by_office = [
-        RoutingRule(
-            f"public_works.sudin-{unit}",
-            AGENCY,
-            categories=CATEGORY_CODES,
-            districts=districts,
-            unit=unit,
-        )
-        for unit, districts in unit_districts.items()
-        if districts
-    ]
-    city_wide = [
-        RoutingRule(name, AGENCY, categories=(category,))
-        for category, name in _CITY_WIDE_RULES.items()
-    ]
     water_mains = RoutingRule("public_works.water-mains", WATER_UTILITY, ("water_leak",))
-    return [*by_office, *city_wide, water_mains]
+    return [
+        *office_rules(AGENCY, "public_works.sudin-", unit_districts, _CITY_WIDE_RULES),
+        water_mains,
+    ]

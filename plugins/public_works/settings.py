@@ -18,7 +18,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from plugins.public_works.agency import DEFAULT_UNIT_DISTRICTS, UNITS
+from core.offices import parse_unit_districts
+from plugins.public_works.agency import AGENCY_SPEC, DEFAULT_UNIT_DISTRICTS
 
 EXTENSION = "public_works"
 MAX_ASSET_RADIUS_M = 1000
@@ -68,26 +69,10 @@ def public_works_settings(settings: Mapping[str, Any]) -> PublicWorksSettings:
             )
         values["flood_hours"] = hours
     if "unit_districts" in section:
-        values["unit_districts"] = _unit_districts(section["unit_districts"])
+        values["unit_districts"] = parse_unit_districts(
+            "public_works", section["unit_districts"], AGENCY_SPEC
+        )
     return PublicWorksSettings(**values)
-
-
-def _unit_districts(value: Any) -> dict[str, tuple[str, ...]]:
-    problem = "[public_works] unit_districts must map unit codes to lists of district codes"
-    if not isinstance(value, Mapping):
-        raise RuntimeError(problem)
-    units = {unit.code for unit in UNITS}
-    mapped: dict[str, tuple[str, ...]] = {}
-    for unit, districts in value.items():
-        if unit not in units:
-            raise RuntimeError(
-                f"[public_works] unit_districts: Dinas PU has no unit {unit!r} "
-                f"(its units: {', '.join(sorted(units))})"
-            )
-        if not isinstance(districts, list) or not all(isinstance(code, str) for code in districts):
-            raise RuntimeError(f"{problem} (unit {unit!r})")
-        mapped[str(unit)] = tuple(districts)
-    return mapped
 
 
 @dataclass(frozen=True)

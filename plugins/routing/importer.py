@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import db
+from core.geojson import ImportRefused
 from core.models import utcnow
 from plugins.routing.models import LEVELS, District
 
@@ -31,12 +32,8 @@ _CHUNK = 500
 Progress = Callable[[int, int], None]
 
 
-class DistrictImportError(Exception):
+class DistrictImportError(ImportRefused):
     """The file was refused; ``problems`` names every one, each with its feature or line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

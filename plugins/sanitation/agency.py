@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core.offices import office_rules
 from core.types import AgencySpec, CategorySpec, RoutingRule, UnitSpec
 
 AGENCY = "dlh"
@@ -92,19 +93,4 @@ def routing_rules(unit_districts: Mapping[str, tuple[str, ...]]) -> list[Routing
     """Every sanitation complaint to DLH: within a city that has an office, to that office
     (a district condition makes those rules more specific, so they are tried first); elsewhere,
     or where the map has no such district, to the agency as a whole."""
-    by_office = [
-        RoutingRule(
-            f"sanitation.sudin-{unit}",
-            AGENCY,
-            categories=CATEGORY_CODES,
-            districts=districts,
-            unit=unit,
-        )
-        for unit, districts in unit_districts.items()
-        if districts
-    ]
-    city_wide = [
-        RoutingRule(name, AGENCY, categories=(category,))
-        for category, name in _CITY_WIDE_RULES.items()
-    ]
-    return [*by_office, *city_wide]
+    return office_rules(AGENCY, "sanitation.sudin-", unit_districts, _CITY_WIDE_RULES)

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from plugins.sanitation.agency import DEFAULT_UNIT_DISTRICTS
+from core.offices import parse_unit_districts
+from plugins.sanitation.agency import AGENCY_SPEC, DEFAULT_UNIT_DISTRICTS
 
 EXTENSION = "sanitation"
 
@@ -55,20 +56,10 @@ def sanitation_settings(settings: Mapping[str, Any]) -> SanitationSettings:
             raise RuntimeError(f"[sanitation] hot_spot_cell_m must be 10-5000 metres, not {side!r}")
         values["hot_spot_cell_m"] = float(side)
     if "unit_districts" in section:
-        values["unit_districts"] = _unit_districts(section["unit_districts"])
+        values["unit_districts"] = parse_unit_districts(
+            "sanitation", section["unit_districts"], AGENCY_SPEC
+        )
     return SanitationSettings(**values)
-
-
-def _unit_districts(value: Any) -> dict[str, tuple[str, ...]]:
-    problem = "[sanitation] unit_districts must map unit codes to lists of district codes"
-    if not isinstance(value, Mapping):
-        raise RuntimeError(problem)
-    mapped: dict[str, tuple[str, ...]] = {}
-    for unit, districts in value.items():
-        if not isinstance(districts, list) or not all(isinstance(code, str) for code in districts):
-            raise RuntimeError(f"{problem} (unit {unit!r})")
-        mapped[str(unit)] = tuple(districts)
-    return mapped
 
 
 @dataclass(frozen=True)
