@@ -12,7 +12,7 @@ import io  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import uuid  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
+from collections.abc import Callable, Iterator, Mapping  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -39,17 +39,63 @@ REDIS_URL = os.environ.get("SMARTCITY_TEST_REDIS_URL", "redis://127.0.0.1:6379/1
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+# The matrix (`make test-matrix`) runs the suite once per in-tree plugin with that plugin left
+# out: every app, migrated template database and `smartcity` process of the tests then lacks it,
+# and the tests that need it (a ``needs_plugins`` marker, or living in its package) are
+# deselected, so the rest prove they work without it.
+LEAVE_OUT_VARIABLE = "SMARTCITY_TEST_WITHOUT"
+# Which backends the ``database_url`` fixture runs each test on (the matrix uses SQLite alone).
+DATABASES_VARIABLE = "SMARTCITY_TEST_DATABASES"
+DATABASES = ("sqlite", "postgresql")
+
+
+def in_tree_plugin_names() -> list[str]:
+    """The names of the in-tree plugins declared in setup.cfg, none left out."""
+    return [
+        entry_point.name
+        for entry_point in entry_points()
+        if entry_point.value.startswith("plugins.")
+    ]
+
+
+def left_out_plugin() -> str | None:
+    """The in-tree plugin SMARTCITY_TEST_WITHOUT leaves out of the tests, if any."""
+    name = os.environ.get(LEAVE_OUT_VARIABLE, "").strip()
+    if not name:
+        return None
+    if name not in in_tree_plugin_names():
+        raise pytest.UsageError(
+            f"{LEAVE_OUT_VARIABLE}={name!r} is not an in-tree plugin; "
+            f"choose one of {', '.join(in_tree_plugin_names())}"
+        )
+    return name
+
+
 def in_tree_plugins() -> list[tuple[str, object]]:
-    """Every in-tree plugin as declared in setup.cfg, loaded now and handed over explicitly.
+    """Every in-tree plugin as declared in setup.cfg, loaded now and handed over explicitly,
+    but the one SMARTCITY_TEST_WITHOUT leaves out.
 
     Tests pass this list to ``create_app`` so that neither other installed
     distributions nor SMARTCITY_LOAD_PLUGINS change what they test.
     """
+    left_out = left_out_plugin()
     return [
         (entry_point.name, entry_point.load())
         for entry_point in entry_points()
-        if entry_point.value.startswith("plugins.")
+        if entry_point.value.startswith("plugins.") and entry_point.name != left_out
     ]
+
+
+def process_environ(base: Mapping[str, str] | None = None, **settings: str) -> dict[str, str]:
+    """The environment of a ``smartcity`` process a test starts: ``base`` (default: this
+    process's) and ``settings``, with the plugin SMARTCITY_TEST_WITHOUT leaves out added to
+    SMARTCITY_DISABLE_PLUGINS, since such a process finds its plugins through entry points."""
+    environ = {**(os.environ if base is None else base), **settings}
+    left_out = left_out_plugin()
+    if left_out is not None:
+        disabled = environ.get("SMARTCITY_DISABLE_PLUGINS", "")
+        environ["SMARTCITY_DISABLE_PLUGINS"] = ",".join(filter(None, [disabled, left_out]))
+    return environ
 
 
 def unavailable(reason: str) -> None:
@@ -57,6 +103,68 @@ def unavailable(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason} (CI=true requires it)")
     pytest.skip(f"{reason}; set CI=true to require it")
+
+
+def _chosen_databases() -> list[str]:
+    raw = os.environ.get(DATABASES_VARIABLE, "")
+    return [name.strip() for name in raw.split(",") if name.strip()] or list(DATABASES)
+
+
+# --- the plugins a test needs ---------------------------------------------------------------
+
+NEEDS_PLUGINS = "needs_plugins"
+_DESELECTED = pytest.StashKey[int]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{NEEDS_PLUGINS}(*names): the test needs these in-tree plugins (a test in "
+        f"plugins/<name>/ needs <name> anyway); {LEAVE_OUT_VARIABLE} deselects it without them",
+    )
+    unknown = sorted(set(_chosen_databases()) - set(DATABASES))
+    if unknown:
+        raise pytest.UsageError(
+            f"{DATABASES_VARIABLE} names unknown databases {unknown}; choose from {DATABASES}"
+        )
+    left_out_plugin()
+
+
+def needed_plugins(item: pytest.Item, known: list[str]) -> set[str]:
+    """The in-tree plugins (of those ``known``) a test needs: its package's, and those its
+    markers name."""
+    needed = {name for marker in item.iter_markers(NEEDS_PLUGINS) for name in marker.args}
+    unknown = sorted(needed - set(known))
+    if unknown:
+        raise pytest.UsageError(f"{item.nodeid}: {NEEDS_PLUGINS} names no plugin {unknown}")
+    parts = item.path.parts[len(item.config.rootpath.parts) :]
+    if len(parts) > 2 and parts[0] == "plugins" and parts[1] in known:
+        needed.add(parts[1])
+    return needed
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    left_out, known = left_out_plugin(), in_tree_plugin_names()
+    kept: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        needs_it = left_out in needed_plugins(item, known)
+        (deselected if needs_it else kept).append(item)
+    config.stash[_DESELECTED] = len(deselected)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
+    left_out = left_out_plugin()
+    if left_out is None:
+        return []
+    count = config.stash.get(_DESELECTED, 0)
+    return [
+        f"without the plugin {left_out!r} ({LEAVE_OUT_VARIABLE}): "
+        f"{count} tests that need it deselected"
+    ]
 
 
 # --- databases -------------------------------------------------------------------------------
@@ -105,11 +213,12 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=_chosen_databases())
 def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 ) -> Iterator[str]:
-    """Each test using the database runs once on SQLite and once on PostgreSQL."""
+    """Each test using the database runs once on SQLite and once on PostgreSQL (or on those
+    SMARTCITY_TEST_DATABASES names)."""
     if request.param == "sqlite":
         path = tmp_path / "smartcity.sqlite3"
         shutil.copyfile(sqlite_template, path)

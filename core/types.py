@@ -207,8 +207,9 @@ class Asset:
 @dataclass(frozen=True)
 class CameraSighting:
     """A camera near a place, as the actor asking may see it: no source URLs. ``snapshot``
-    is the API path of its latest frame (None for a camera without still frames); ``tags`` are what its operators labelled it with
-    (a traffic camera's operators tag what they see, such as ``macet``)."""
+    is the API path of its latest frame (None for a camera without still frames); ``tags``
+    are what its operators labelled it with (a traffic camera's operators tag what they see,
+    such as ``macet``)."""
 
     id: str
     name: str

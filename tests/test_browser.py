@@ -28,7 +28,10 @@ from core import db
 from core.models import Complaint
 from core.testing import after_photo, fits_width, sign_in, unlabelled_controls
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+    pytest.mark.needs_plugins("sanitation"),
+]
 
 PHONE = {"width": 360, "height": 740}
 DESCRIPTION = "Tumpukan sampah di depan pasar, sudah tiga hari tidak diangkut."
@@ -55,6 +58,7 @@ def complaints_in(app: Flask) -> list[Complaint]:
     return complaints
 
 
+@pytest.mark.needs_plugins("routing")
 def test_report_reaches_the_console_live_and_its_acknowledgement_reaches_the_resident(
     app, live_server, open_page, make_account, tmp_path: Path
 ):
@@ -195,6 +199,7 @@ def test_report_form_shows_errors_beside_their_fields(app, live_server, open_pag
     assert complaints_in(app) == []
 
 
+@pytest.mark.needs_plugins("routing")
 def test_home_map_and_feed_follow_public_reports_live(
     app, live_server, open_page, make_account, tmp_path: Path
 ):
@@ -249,6 +254,7 @@ def test_home_map_and_feed_follow_public_reports_live(
     expect(page).to_have_url(f"{live_server}/complaints/{second['id']}")
 
 
+@pytest.mark.needs_plugins("public_works", "routing")
 def test_console_notes_refusals_and_forwarding(app, live_server, open_page, make_account):
     staff = make_account("staff", agency="dlh")
     reported = requests.post(
@@ -340,6 +346,7 @@ def test_report_form_offers_a_likely_duplicate_and_a_privacy_choice(app, live_se
     assert (newest.anonymous, newest.public, newest.reporter_id) == (True, True, None)
 
 
+@pytest.mark.needs_plugins("routing")
 def test_reporter_rates_a_poor_fix_and_it_reopens(app, live_server, open_page, make_account):
     resident = make_account("resident")
     staff = make_account("staff", agency="dlh")
@@ -378,6 +385,7 @@ def test_reporter_rates_a_poor_fix_and_it_reopens(app, live_server, open_page, m
     assert fits_width(page, PHONE["width"])
 
 
+@pytest.mark.needs_plugins("routing")
 def test_accountability_dashboard_is_one_click_from_every_page(live_server, open_page):
     requests.post(
         f"{live_server}/api/v1/complaints",
@@ -394,6 +402,7 @@ def test_accountability_dashboard_is_one_click_from_every_page(live_server, open
     assert fits_width(page, PHONE["width"])
 
 
+@pytest.mark.needs_plugins("routing")
 def test_console_merges_a_report_into_the_same_problem_nearby(live_server, open_page, make_account):
     staff = make_account("staff", agency="dlh")
     body = {"category": "garbage", "description": DESCRIPTION, "lat": -6.2, "lon": 106.8}
@@ -416,6 +425,7 @@ def test_console_merges_a_report_into_the_same_problem_nearby(live_server, open_
     assert second["id"] != first["id"]
 
 
+@pytest.mark.needs_plugins("dispatch", "routing")
 def test_console_sends_the_nearest_officer_and_sees_him_accept(
     live_server, open_page, make_account
 ):

@@ -103,6 +103,7 @@ def duplicates_near(client, point, category="garbage", headers=None):
 # --- likely duplicates -----------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_before_reporting_open_complaints_close_by_are_offered_nearest_first(client):
     near = report(client, point=north_of(JAKARTA, 30))
     nearer = report(client, point=north_of(JAKARTA, 10))
@@ -116,6 +117,7 @@ def test_before_reporting_open_complaints_close_by_are_offered_nearest_first(cli
     assert offered[0]["category"] == "garbage"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_duplicates_endpoint_offers_same_category_within_radius(client):
     near = report(client, point=north_of(JAKARTA, 30))
     report(client, point=north_of(JAKARTA, 80))
@@ -127,6 +129,7 @@ def test_duplicates_endpoint_offers_same_category_within_radius(client):
     assert offered[0]["distance_m"] == pytest.approx(30, abs=1)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_complaints_older_than_the_window_are_not_offered(client, app):
     old = report(client)
     change_complaint(app, old["id"], created_at=datetime.now(UTC) - timedelta(hours=169))
@@ -135,6 +138,7 @@ def test_complaints_older_than_the_window_are_not_offered(client, app):
     assert [found["id"] for found in duplicates_near(client, JAKARTA)] == [recent["id"]]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_finished_complaints_are_not_offered(client, make_account):
     staff = make_account("staff", agency="dlh")
     fixed = report(client)
@@ -148,6 +152,7 @@ def test_finished_complaints_are_not_offered(client, make_account):
     assert duplicates_near(client, JAKARTA) == []
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_confidential_complaints_are_offered_only_to_those_who_may_see_them(client, make_account):
     resident = make_account("resident")
     secret = report(client, headers=resident.headers, privacy="confidential")
@@ -160,6 +165,7 @@ def test_confidential_complaints_are_offered_only_to_those_who_may_see_them(clie
     assert secret["id"] in [found["id"] for found in seen_by_reporter]
 
 
+@pytest.mark.needs_plugins("police")
 def test_police_reports_are_never_offered_to_the_public(client, make_account):
     crime = report(client, category="crime")
     police = make_account("staff", agency="polda")
@@ -169,6 +175,7 @@ def test_police_reports_are_never_offered_to_the_public(client, make_account):
     assert crime["id"] in [found["id"] for found in offered]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_duplicates_offered_to_the_public_carry_no_personal_data(client, make_account):
     resident = make_account("resident")
     report(client, headers=resident.headers, contact_email="budi@example.org")
@@ -192,6 +199,7 @@ def test_duplicates_query_needs_a_category_and_a_point(client, query, field):
     assert field in response.json["error"]["fields"]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_unknown_category_has_no_duplicates(client):
     report(client)
     assert duplicates_near(client, JAKARTA, category="unicorns") == []
@@ -226,6 +234,7 @@ def merged(client, make_account):
     }
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_merged_duplicate_closes_pointing_at_the_kept_case(client, merged):
     duplicate = client.get(f"/api/v1/complaints/{merged['duplicate']}").json
     assert duplicate["status"] == "closed"
@@ -235,6 +244,7 @@ def test_merged_duplicate_closes_pointing_at_the_kept_case(client, merged):
     assert kept["merged_into"] is None
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_merge_is_recorded_in_both_histories(client, merged):
     [on_duplicate] = [e for e in history(client, merged["duplicate"]) if e["kind"] == "merged"]
     assert (on_duplicate["from_status"], on_duplicate["to_status"]) == ("open", "closed")
@@ -244,6 +254,7 @@ def test_merge_is_recorded_in_both_histories(client, merged):
     assert f"#{merged['duplicate']}" in on_kept["note"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_merged_reporter_is_told_of_the_merge(client, merged):
     [news] = notifications(client, merged["second_reporter"])
     assert news["kind"] == "merged"
@@ -253,6 +264,7 @@ def test_merged_reporter_is_told_of_the_merge(client, merged):
     assert notifications(client, merged["first_reporter"]) == []
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_both_reporters_are_told_of_the_kept_case_until_its_resolution(client, merged):
     staff = merged["staff"].headers
     note = {"note": "Truk dikirim besok pagi.", "note_public": True}
@@ -270,6 +282,7 @@ def test_both_reporters_are_told_of_the_kept_case_until_its_resolution(client, m
         assert "Truk dikirim besok pagi." in in_progress["message"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_internal_notes_are_not_sent_to_reporters(client, merged):
     note = {"note": "Sopir truk sakit.", "note_public": False}
     set_status(client, merged["kept"], merged["staff"].headers, "acknowledged", **note)
@@ -277,6 +290,7 @@ def test_internal_notes_are_not_sent_to_reporters(client, merged):
         assert "Sopir" not in str(notifications(client, reporter))
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_notifications_are_marked_read_up_to_an_id(client, merged):
     reporter = merged["second_reporter"]
     set_status(client, merged["kept"], merged["staff"].headers, "acknowledged")
@@ -308,6 +322,7 @@ def test_marking_read_needs_an_id(client, make_account):
     assert "up_to_id" in response.json["error"]["fields"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_merged_reporter_may_rate_the_kept_case(client, merged):
     resolve(client, merged["kept"], merged["staff"].headers)
     response = client.post(
@@ -319,6 +334,7 @@ def test_merged_reporter_may_rate_the_kept_case(client, merged):
     assert response.json["rating"] == 5
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_merged_reporter_follows_a_confidential_kept_case(client, make_account):
     first_reporter, second_reporter = make_account("resident"), make_account("resident")
     staff = make_account("staff", agency="dlh")
@@ -337,6 +353,7 @@ def test_merged_reporter_follows_a_confidential_kept_case(client, make_account):
     assert client.get(f"/api/v1/complaints/{kept['id']}").status_code == 404
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_merged_duplicate_cannot_be_reopened_or_rated(client, merged):
     """Its reporter follows the kept case now: reopening the closed duplicate would split it."""
     reporter = merged["second_reporter"].headers
@@ -348,6 +365,7 @@ def test_a_merged_duplicate_cannot_be_reopened_or_rated(client, merged):
     assert client.get(url).json["status"] == "closed"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_resident_merged_twice_into_one_case_follows_it_once(client, make_account, merged):
     third = report(client, headers=merged["second_reporter"].headers, point=north_of(JAKARTA, 5))
     response = client.post(
@@ -365,6 +383,7 @@ def test_a_resident_merged_twice_into_one_case_follows_it_once(client, make_acco
     assert len(about_kept) == 1
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_merging_is_for_the_agency_staff(client, make_account):
     kept = report(client)
     duplicate = report(client, point=north_of(JAKARTA, 10))
@@ -381,6 +400,7 @@ def test_merging_is_for_the_agency_staff(client, make_account):
     assert client.get(f"/api/v1/complaints/{duplicate['id']}").json["status"] == "open"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_impossible_merges_are_conflicts(client, make_account):
     staff = make_account("staff", agency="dlh")
     kept = report(client)
@@ -406,6 +426,7 @@ def test_impossible_merges_are_conflicts(client, make_account):
     assert (shown["status"], shown["merged_into"]) == ("open", None)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_merge_needs_the_kept_case(client, make_account):
     staff = make_account("staff", agency="dlh")
     duplicate = report(client)
@@ -416,6 +437,7 @@ def test_merge_needs_the_kept_case(client, make_account):
     assert "into" in response.json["error"]["fields"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_merged_reporter_hears_the_kept_case_live(client, live_server, live_client, merged):
     console = live_client(token=merged["second_reporter"].token)
     requests.patch(
@@ -439,6 +461,7 @@ def staff(make_account):
     return make_account("staff", agency="dlh")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_field_complaint_cannot_be_resolved_without_an_after_photo(client, staff):
     created = report(client)
     response = set_status(client, created["id"], staff.headers, "resolved")
@@ -446,6 +469,7 @@ def test_field_complaint_cannot_be_resolved_without_an_after_photo(client, staff
     assert client.get(f"/api/v1/complaints/{created['id']}").json["status"] == "open"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_photo_without_capture_time_is_refused(client, staff):
     created = report(client)
     response = upload(client, created["id"], staff.headers, plain_jpeg())
@@ -453,6 +477,7 @@ def test_a_photo_without_capture_time_is_refused(client, staff):
     assert client.get(f"/api/v1/complaints/{created['id']}").json["photos"] == []
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_photo_taken_before_the_assignment_is_refused(client, staff):
     created = report(client)
     taken_at = datetime.now(UTC) - timedelta(hours=1)
@@ -460,6 +485,7 @@ def test_a_photo_taken_before_the_assignment_is_refused(client, staff):
     assert (response.status_code, error_code(response)) == (422, "photo_too_old")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_photo_taken_in_the_future_is_refused(client, staff):
     created = report(client)
     taken_at = datetime.now(UTC) + timedelta(hours=1)
@@ -467,6 +493,7 @@ def test_a_photo_taken_in_the_future_is_refused(client, staff):
     assert (response.status_code, error_code(response)) == (422, "photo_from_future")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_photo_taken_far_from_the_complaint_is_refused(client, staff):
     created = report(client)
     photo = after_photo(point=north_of(JAKARTA, 1000))
@@ -475,6 +502,7 @@ def test_a_photo_taken_far_from_the_complaint_is_refused(client, staff):
     assert "at most 200 m" in response.json["error"]["message"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_photo_taken_near_the_complaint_lets_it_be_resolved(client, staff):
     created = report(client)
     taken_at = datetime.now(UTC)
@@ -493,6 +521,7 @@ def test_a_photo_taken_near_the_complaint_lets_it_be_resolved(client, staff):
     assert kinds == ["created", "photo", "status"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_stored_after_photo_carries_no_position(client, staff):
     created = report(client)
     proof = upload(client, created["id"], staff.headers, after_photo(point=JAKARTA)).json
@@ -506,6 +535,7 @@ def test_stored_after_photo_carries_no_position(client, staff):
     assert b"GPS" not in stored.data
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_capture_time_without_offset_is_the_city_time(client, staff):
     created = report(client)
     city_time = datetime.now(ZoneInfo("Asia/Jakarta")).replace(tzinfo=None, microsecond=0)
@@ -517,12 +547,14 @@ def test_a_capture_time_without_offset_is_the_city_time(client, staff):
     assert captured_at == city_time.replace(tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_officer_of_the_agency_may_attach_proof(client, make_account):
     created = report(client)
     officer = make_account("officer", agency="dlh")
     assert attach_proof(client, created["id"], officer.headers).status_code == 201
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation", "transport")
 @pytest.mark.parametrize(
     "role, agency", [("staff", "dpu"), ("officer", "dishub"), ("resident", None)]
 )
@@ -534,12 +566,14 @@ def test_others_may_not_attach_proof(client, make_account, role, agency):
     assert client.get(f"/api/v1/complaints/{created['id']}").json["photos"] == []
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_proof_must_be_a_photo(client, staff):
     created = report(client)
     response = upload(client, created["id"], staff.headers, b"%PDF-1.4 not a photo")
     assert (response.status_code, error_code(response)) == (415, "unsupported_photo")
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_proof_needs_sign_in_and_one_photo(client, staff):
     created = report(client)
     assert attach_proof(client, created["id"], {}).status_code == 401
@@ -550,6 +584,7 @@ def test_proof_needs_sign_in_and_one_photo(client, staff):
     assert "photo" in response.json["error"]["fields"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_no_proof_is_attached_to_a_finished_complaint(client, staff):
     created = report(client)
     resolve(client, created["id"], staff.headers)
@@ -557,6 +592,7 @@ def test_no_proof_is_attached_to_a_finished_complaint(client, staff):
     assert (response.status_code, error_code(response)) == (409, "invalid_transition")
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_after_a_forward_earlier_proof_no_longer_counts(client, app, make_account, staff):
     created = report(client)
     two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
@@ -592,6 +628,7 @@ def resolved_case(client, make_account, staff):
     return {"id": created["id"], "reporter": reporter}
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_good_rating_keeps_the_complaint_resolved(client, resolved_case):
     response = rate(
         client, resolved_case["id"], resolved_case["reporter"].headers, stars=4, comment="Cepat!"
@@ -604,6 +641,7 @@ def test_a_good_rating_keeps_the_complaint_resolved(client, resolved_case):
     assert rated["to_status"] is None
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_poor_rating_reopens_the_complaint_with_a_fresh_deadline(client, app, resolved_case):
     overdue = datetime.now(UTC) - timedelta(hours=1)
     change_complaint(app, resolved_case["id"], expected_at=overdue, overdue="resolve")
@@ -623,12 +661,14 @@ def test_a_poor_rating_reopens_the_complaint_with_a_fresh_deadline(client, app, 
     assert "is open again" in news["message"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_closed_complaint_can_be_rated_too(client, resolved_case, staff):
     assert set_status(client, resolved_case["id"], staff.headers, "closed").status_code == 200
     response = rate(client, resolved_case["id"], resolved_case["reporter"].headers, stars=1)
     assert (response.json["status"], response.json["reopen_count"]) == ("open", 1)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 @pytest.mark.parametrize("stars", [0, 6])
 def test_stars_are_one_to_five(client, resolved_case, stars):
     response = rate(client, resolved_case["id"], resolved_case["reporter"].headers, stars=stars)
@@ -636,6 +676,7 @@ def test_stars_are_one_to_five(client, resolved_case, stars):
     assert "stars" in response.json["error"]["fields"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_only_the_reporter_may_rate(client, make_account, resolved_case, staff):
     for account in (make_account("resident"), staff):
         response = rate(client, resolved_case["id"], account.headers, stars=5)
@@ -644,6 +685,7 @@ def test_only_the_reporter_may_rate(client, make_account, resolved_case, staff):
     assert client.get(f"/api/v1/complaints/{resolved_case['id']}").json["rating"] is None
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_an_unresolved_complaint_cannot_be_rated(client, make_account):
     reporter = make_account("resident")
     created = report(client, headers=reporter.headers)
@@ -651,6 +693,7 @@ def test_an_unresolved_complaint_cannot_be_rated(client, make_account):
     assert (response.status_code, error_code(response)) == (409, "not_resolved")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_reporter_reopens_a_resolved_complaint(client, resolved_case, staff):
     url = f"/api/v1/complaints/{resolved_case['id']}/reopen"
     reason = {"reason": "Sampahnya menumpuk lagi"}
@@ -667,6 +710,7 @@ def test_reporter_reopens_a_resolved_complaint(client, resolved_case, staff):
     assert again.json["reopen_count"] == 2
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_proof_from_before_a_reopening_does_not_resolve_it_again(client, resolved_case, staff):
     """The reporter says the fix did not hold: the old photo proves nothing any more."""
     reporter = resolved_case["reporter"].headers
@@ -677,6 +721,7 @@ def test_proof_from_before_a_reopening_does_not_resolve_it_again(client, resolve
     assert (response.status_code, error_code(response)) == (422, "after_photo_required")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_reopening_is_for_the_reporter_of_a_finished_complaint(client, make_account, resolved_case):
     url = f"/api/v1/complaints/{resolved_case['id']}/reopen"
     reason = {"reason": "Masih ada"}
@@ -696,6 +741,7 @@ def test_reopening_is_for_the_reporter_of_a_finished_complaint(client, make_acco
 # --- ending without a fix --------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 @pytest.mark.parametrize("status", ["rejected", "closed"])
 @pytest.mark.parametrize(
     "reason", [{}, {"note": "Duplikat laporan lain."}, {"note": "x", "note_public": False}]
@@ -707,6 +753,7 @@ def test_ending_without_a_fix_needs_a_public_reason(client, staff, status, reaso
     assert client.get(f"/api/v1/complaints/{created['id']}").json["status"] == "open"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 @pytest.mark.parametrize("status", ["rejected", "closed"])
 def test_the_public_reason_is_in_the_public_history(client, staff, status):
     created = report(client)
@@ -720,6 +767,7 @@ def test_the_public_reason_is_in_the_public_history(client, staff, status):
     assert (ended["to_status"], ended["note"]) == (status, "Lokasi di luar wilayah kota.")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_closing_a_resolved_complaint_needs_no_reason(client, staff):
     created = report(client)
     resolve(client, created["id"], staff.headers)
@@ -728,6 +776,7 @@ def test_closing_a_resolved_complaint_needs_no_reason(client, staff):
     assert response.json["status"] == "closed"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_before_photo_is_kept_but_is_no_proof_of_the_fix(client, staff):
     created = report(client)
     response = client.post(

@@ -30,6 +30,7 @@ def complaint_count(app) -> int:
 # --- intake ----------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_report_is_routed_to_the_category_owner(client):
     response = report(client)
     assert response.status_code == 201
@@ -43,6 +44,7 @@ def test_report_is_routed_to_the_category_owner(client):
     assert response.headers["Location"] == f"/api/v1/complaints/{body['id']}"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_anonymous_report_hides_contact_from_the_public(client):
     response = report(client, contact_name="Budi", contact_email="budi@example.org")
     assert response.status_code == 201
@@ -52,6 +54,7 @@ def test_anonymous_report_hides_contact_from_the_public(client):
     assert "budi@example.org" not in str(shown)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_staff_of_the_agency_see_the_reporter_contact(client, make_account):
     created = report(client, contact_email="budi@example.org").json
     staff = make_account("staff", agency="dlh")
@@ -59,6 +62,7 @@ def test_staff_of_the_agency_see_the_reporter_contact(client, make_account):
     assert shown["reporter"]["email"] == "budi@example.org"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_signed_in_resident_is_the_reporter(client, make_account):
     resident = make_account("resident")
     created = report(client, headers=resident.headers).json
@@ -66,6 +70,7 @@ def test_signed_in_resident_is_the_reporter(client, make_account):
     assert created["reporter"]["user_id"] == resident.id
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_signed_in_resident_may_report_anonymously(client, make_account):
     resident = make_account("resident")
     created = report(client, headers=resident.headers, anonymous=True).json
@@ -104,6 +109,7 @@ def test_malformed_json_is_400(client):
     assert response.json["error"]["code"] == "invalid_json"
 
 
+@pytest.mark.needs_plugins("public_works", "routing")
 def test_multipart_without_photos_is_accepted(client):
     form = {"category": "pothole", "description": "Jalan berlubang besar", "lat": "-6.2"}
     form["lon"] = "106.8"
@@ -112,6 +118,7 @@ def test_multipart_without_photos_is_accepted(client):
     assert response.json["agency"] == "dpu"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_history_starts_with_the_creation_event(client):
     created = report(client).json
     history = client.get(f"/api/v1/complaints/{created['id']}").json["history"]
@@ -123,6 +130,7 @@ def test_history_starts_with_the_creation_event(client):
 # --- idempotency -----------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_retry_with_the_same_idempotency_key_returns_the_same_complaint(client, app):
     key = {"Idempotency-Key": str(uuid.uuid4())}
     first = report(client, headers=key)
@@ -134,6 +142,7 @@ def test_retry_with_the_same_idempotency_key_returns_the_same_complaint(client, 
     assert complaint_count(app) == 1
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_reusing_an_idempotency_key_for_another_complaint_is_refused(client, app):
     key = {"Idempotency-Key": str(uuid.uuid4())}
     assert report(client, headers=key).status_code == 201
@@ -143,6 +152,7 @@ def test_reusing_an_idempotency_key_for_another_complaint_is_refused(client, app
     assert complaint_count(app) == 1
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_different_keys_make_different_complaints(client, app):
     report(client, headers={"Idempotency-Key": "a"})
     report(client, headers={"Idempotency-Key": "b"})
@@ -152,6 +162,7 @@ def test_different_keys_make_different_complaints(client, app):
 # --- visibility and listing ------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("police", "sanitation")
 def test_police_complaints_are_hidden_from_the_public(client, make_account):
     created = report(client, category="crime", description="Jambret di halte").json
     assert created["public"] is False
@@ -167,6 +178,7 @@ def test_police_complaints_are_hidden_from_the_public(client, make_account):
     assert hidden.status_code == 404
 
 
+@pytest.mark.needs_plugins("police")
 def test_reporter_sees_own_private_complaint(client, make_account):
     resident = make_account("resident")
     created = report(client, category="crime", headers=resident.headers).json
@@ -174,6 +186,7 @@ def test_reporter_sees_own_private_complaint(client, make_account):
     assert shown.status_code == 200
 
 
+@pytest.mark.needs_plugins("police")
 def test_admin_sees_everything(client, make_account):
     created = report(client, category="crime").json
     admin = make_account("admin")
@@ -182,6 +195,7 @@ def test_admin_sees_everything(client, make_account):
     )
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_list_filters(client):
     garbage = report(client, lat=-6.20, lon=106.80).json
     pothole = report(client, category="pothole", lat=-6.10, lon=106.90).json
@@ -215,6 +229,7 @@ def test_list_rejects_bad_filters(client, query, field):
     assert field in response.json["error"]["fields"]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_cursor_pagination_walks_every_complaint_once(client):
     created = [report(client, description=f"Sampah nomor {n}").json["id"] for n in range(7)]
     seen, cursor = [], None
@@ -237,6 +252,7 @@ def test_unknown_complaint_is_404_in_the_contract_shape(client):
 # --- status changes --------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_staff_acknowledge_with_a_public_note(client, make_account):
     created = report(client).json
     staff = make_account("staff", agency="dlh")
@@ -255,6 +271,7 @@ def test_staff_acknowledge_with_a_public_note(client, make_account):
     assert history[-1]["actor_id"] is None  # staff identity is not public
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_internal_notes_stay_internal(client, make_account):
     created = report(client).json
     staff = make_account("staff", agency="dlh")
@@ -270,6 +287,7 @@ def test_internal_notes_stay_internal(client, make_account):
     assert internal["history"][-1]["actor_id"] == staff.id
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_status_change_requires_sign_in(client):
     created = report(client).json
     response = client.patch(f"/api/v1/complaints/{created['id']}", json={"status": "closed"})
@@ -283,6 +301,7 @@ def test_invalid_token_is_401(client):
     assert response.json["error"]["code"] == "invalid_token"
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 @pytest.mark.parametrize(
     "role, agency",
     [("resident", None), ("staff", "dishub"), ("head", "polda"), ("officer", "dpu")],
@@ -297,6 +316,7 @@ def test_others_may_not_change_the_status(client, make_account, role, agency):
     assert client.get(f"/api/v1/complaints/{created['id']}").json["status"] == "open"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_officer_of_the_agency_may_resolve_but_not_reject(client, make_account):
     created = report(client).json
     officer = make_account("officer", agency="dlh")
@@ -310,6 +330,7 @@ def test_officer_of_the_agency_may_resolve_but_not_reject(client, make_account):
     )
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_impossible_transition_is_a_conflict(client, make_account):
     created = report(client).json
     staff = make_account("staff", agency="dlh")
@@ -321,6 +342,7 @@ def test_impossible_transition_is_a_conflict(client, make_account):
     assert response.json["error"]["code"] == "invalid_transition"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_empty_patch_is_a_field_error(client, make_account):
     created = report(client).json
     staff = make_account("staff", agency="dlh")
@@ -329,6 +351,7 @@ def test_empty_patch_is_a_field_error(client, make_account):
     assert "status" in response.json["error"]["fields"]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_session_cookie_cannot_write_through_the_api(client, app, make_account):
     """Writes take a bearer token only, so another site cannot forge them (CSRF)."""
     created = report(client).json
@@ -342,6 +365,7 @@ def test_a_session_cookie_cannot_write_through_the_api(client, app, make_account
 # --- forwarding ------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_staff_forward_to_another_agency(client, app, make_account):
     created = report(client).json
     staff = make_account("staff", agency="dlh")
@@ -363,6 +387,7 @@ def test_staff_forward_to_another_agency(client, app, make_account):
         db.database().session.remove()
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 @pytest.mark.parametrize(
     "body, status, code",
     [
@@ -381,6 +406,7 @@ def test_bad_forwards_are_refused(client, make_account, body, status, code):
     assert response.json["error"]["code"] == code
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_officers_and_outsiders_may_not_forward(client, make_account):
     created = report(client).json
     for account in (make_account("officer", agency="dlh"), make_account("staff", agency="dpu")):
@@ -396,12 +422,14 @@ def test_officers_and_outsiders_may_not_forward(client, make_account):
 # --- extra questions and failures ------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_category_questions_are_answered_and_stored(client):
     created = report(client, category="flooding", attributes={"water_depth_cm": 40})
     assert created.status_code == 201
     assert created.json["attributes"] == {"water_depth_cm": 40}
 
 
+@pytest.mark.needs_plugins("public_works")
 @pytest.mark.parametrize(
     "attributes",
     [{"water_depth_cm": "deep"}, {"water_depth_cm": True}, {"colour_of_water": "brown"}],
@@ -413,6 +441,7 @@ def test_wrong_answers_to_category_questions_are_field_errors(client, app, attri
     assert complaint_count(app) == 0
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_crash_is_a_500_in_the_contract_shape_without_a_trace(client, app, register_plugin):
     from core import hookimpl
 
@@ -442,6 +471,7 @@ def test_api_errors_are_json_and_page_errors_are_html(client):
     assert page.mimetype == "text/html"
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_the_creation_entry_names_the_role_it_was_reported_in(client, make_account):
     staff = make_account("staff", agency="dpu")
     created = report(client, headers=staff.headers).json
@@ -453,6 +483,7 @@ def test_the_creation_entry_names_the_role_it_was_reported_in(client, make_accou
     assert (shown["actor_role"], shown["actor_id"]) == ("anonymous", None)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_two_staff_changing_one_complaint_at_once_cannot_overwrite_each_other(
     client, app, make_account
 ):
@@ -482,6 +513,7 @@ def test_two_staff_changing_one_complaint_at_once_cannot_overwrite_each_other(
     assert client.get(f"/api/v1/complaints/{created['id']}").json["status"] == "resolved"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_list_searches_the_description_for_every_word(client):
     pasar = report(client, description="Sampah menumpuk di depan Pasar Baru").json["id"]
     report(client, description="Sampah di sungai Ciliwung")

@@ -18,7 +18,10 @@ from playwright.sync_api import Page, expect
 from core import db, live
 from core.testing import Account, fits_width, sign_in, unlabelled_controls
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+    pytest.mark.needs_plugins("sanitation"),
+]
 
 PHONE = {"width": 360, "height": 740}
 MONAS = {"lat": -6.1754, "lon": 106.8272}  # Gambir, Jakarta Pusat
@@ -98,6 +101,7 @@ def officer_on_duty(live_server: str, officer: Account, lat: float, lon: float) 
     assert moved.status_code == 200, moved.text
 
 
+@pytest.mark.needs_plugins("routing")
 def test_filters_narrow_the_queue_and_arrivals_outside_them_still_count(
     app: Flask, live_server, open_page, make_account, tmp_path: Path
 ):
@@ -181,6 +185,7 @@ def test_filters_narrow_the_queue_and_arrivals_outside_them_still_count(
     assert fits_width(console, PHONE["width"])
 
 
+@pytest.mark.needs_plugins("routing")
 def test_new_report_arrives_within_two_seconds_with_a_beep_and_a_notification(
     live_server, open_page, make_account
 ):
@@ -220,6 +225,7 @@ def test_new_report_arrives_within_two_seconds_with_a_beep_and_a_notification(
     assert console.evaluate("window.beeps") == 2
 
 
+@pytest.mark.needs_plugins("dispatch", "routing")
 def test_map_shows_the_reports_and_the_officers_moving_live(
     live_server, open_page, make_account, tmp_path: Path
 ):
@@ -294,6 +300,7 @@ def test_without_the_dispatch_plugin_there_is_no_officer_layer(
     expect(console.locator("#officer-count")).to_have_text("")
 
 
+@pytest.mark.needs_plugins("routing")
 def test_keyboard_moves_through_the_queue_and_acknowledges(live_server, open_page, make_account):
     staff = make_account("staff", agency="dlh")
     oldest = report(live_server, "Sampah pertama.")
@@ -406,6 +413,7 @@ def test_head_sees_alert_banners_that_open_the_report(
     assert unlabelled_controls(console) == []
 
 
+@pytest.mark.needs_plugins("routing")
 def test_two_staff_on_one_report_see_each_others_changes_live(live_server, open_page, make_account):
     first = make_account("staff", agency="dlh")
     second = make_account("staff", agency="dlh")

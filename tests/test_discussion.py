@@ -85,6 +85,7 @@ def error(response) -> tuple[int, str]:
 # --- comments --------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_signed_in_resident_comments_and_anyone_reads_the_discussion(client, make_account):
     complaint = report(client)
     resident = make_account("resident")
@@ -119,6 +120,7 @@ def test_signed_in_resident_comments_and_anyone_reads_the_discussion(client, mak
     }
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_comment_never_shows_its_authors_email(app, client, make_account):
     complaint = report(client)
     resident = make_account("resident")
@@ -134,11 +136,13 @@ def test_a_comment_never_shows_its_authors_email(app, client, make_account):
     assert resident.email not in str(listed)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_commenting_needs_a_signed_in_user(client):
     complaint = report(client)
     assert error(comment(client, complaint["id"], {})) == (401, "unauthorized")
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize(
     "body, message",
     [
@@ -159,12 +163,14 @@ def test_a_comment_has_1_to_2000_characters(client, make_account, body, message)
     assert response.json["error"]["fields"] == {"body": [message]}
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_comment_of_2000_characters_is_taken(client, make_account):
     complaint = report(client)
     response = comment(client, complaint["id"], make_account("resident").headers, "x" * 2000)
     assert response.status_code == 201
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_comment_needs_json(client, make_account):
     complaint = report(client)
     response = client.post(
@@ -176,6 +182,7 @@ def test_a_comment_needs_json(client, make_account):
     assert error(response) == (400, "invalid_json")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_the_discussion_of_a_confidential_complaint_is_for_those_who_see_it(client, make_account):
     reporter = make_account("resident")
     other = make_account("resident")
@@ -191,6 +198,7 @@ def test_the_discussion_of_a_confidential_complaint_is_for_those_who_see_it(clie
     assert comment(client, secret["id"], staff.headers, "Sedang kami cek.").status_code == 201
 
 
+@pytest.mark.needs_plugins("police")
 def test_police_discussions_stay_with_the_police(client, make_account):
     crime = report(client, category="crime")
     assert error(comments(client, crime["id"])) == (404, "not_found")
@@ -203,6 +211,7 @@ def test_no_discussion_of_a_complaint_that_does_not_exist(client, make_account):
     assert error(comment(client, 999, make_account("resident").headers)) == (404, "not_found")
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_comments_come_in_pages_oldest_first(client, make_account):
     complaint = report(client)
     resident = make_account("resident")
@@ -223,6 +232,7 @@ def test_comments_come_in_pages_oldest_first(client, make_account):
     assert pages == 3
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize(
     "query, field", [({"cursor": "bm9wZQ"}, "cursor"), ({"limit": 0}, "limit")]
 )
@@ -233,6 +243,7 @@ def test_a_bad_page_request_names_its_field(client, query, field):
     assert field in response.json["error"]["fields"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_resolved_complaint_can_still_be_discussed(client, make_account):
     staff = make_account("staff", agency="dlh")
     complaint = report(client)
@@ -241,6 +252,7 @@ def test_a_resolved_complaint_can_still_be_discussed(client, make_account):
     assert response.status_code == 201
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_rejected_complaints_discussion_is_closed(client, make_account):
     staff = make_account("staff", agency="dlh")
     complaint = report(client)
@@ -251,6 +263,7 @@ def test_a_rejected_complaints_discussion_is_closed(client, make_account):
     assert error(response) == (409, "discussion_closed")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_merged_complaints_discussion_is_closed(client, make_account):
     staff = make_account("staff", agency="dlh")
     kept, duplicate = report(client), report(client)
@@ -277,6 +290,7 @@ def discussed(client, make_account):
     return {"complaint": complaint["id"], "comment": posted["id"], "author": author}
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_author_takes_their_comment_down(client, discussed):
     response = hide(
         client, discussed["complaint"], discussed["comment"], discussed["author"].headers
@@ -285,6 +299,7 @@ def test_the_author_takes_their_comment_down(client, discussed):
     assert comments(client, discussed["complaint"]).json["items"] == []
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 @pytest.mark.parametrize("role, agency", [("staff", "dlh"), ("head", "dlh"), ("admin", None)])
 def test_the_owning_agency_and_admins_hide_a_comment(client, make_account, discussed, role, agency):
     moderator = make_account(role, agency=agency)
@@ -295,6 +310,7 @@ def test_the_owning_agency_and_admins_hide_a_comment(client, make_account, discu
     assert comments(client, discussed["complaint"]).json["items"] == []
 
 
+@pytest.mark.needs_plugins("sanitation", "transport")
 @pytest.mark.parametrize(
     "role, agency", [("resident", None), ("officer", "dlh"), ("staff", "dishub")]
 )
@@ -307,12 +323,14 @@ def test_others_may_not_hide_a_comment(client, make_account, discussed, role, ag
     assert len(comments(client, discussed["complaint"]).json["items"]) == 1
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_hiding_needs_a_signed_in_user(client, discussed):
     assert comments(client, discussed["complaint"]).json["items"][0]["can_hide"] is False
     response = hide(client, discussed["complaint"], discussed["comment"], {})
     assert error(response) == (401, "unauthorized")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_hidden_comment_is_kept_with_who_hid_it(app, client, make_account, discussed):
     staff = make_account("staff", agency="dlh")
     hide(client, discussed["complaint"], discussed["comment"], staff.headers)
@@ -325,6 +343,7 @@ def test_a_hidden_comment_is_kept_with_who_hid_it(app, client, make_account, dis
     assert error(again) == (404, "not_found")
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_comment_is_hidden_only_through_its_own_complaint(client, make_account, discussed):
     other = report(client)
     staff = make_account("staff", agency="dlh")
@@ -335,6 +354,7 @@ def test_a_comment_is_hidden_only_through_its_own_complaint(client, make_account
     assert len(comments(client, discussed["complaint"]).json["items"]) == 1
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_comment_tells_the_reporter_and_followers_but_not_its_author(client, make_account):
     reporter, voter = make_account("resident"), make_account("resident")
     complaint = report(client, headers=reporter.headers)
@@ -350,6 +370,7 @@ def test_a_comment_tells_the_reporter_and_followers_but_not_its_author(client, m
 # --- "me too" --------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_me_too_counts_each_resident_once(client, make_account):
     complaint = report(client)
     first, second = make_account("resident"), make_account("resident")
@@ -369,10 +390,12 @@ def test_me_too_counts_each_resident_once(client, make_account):
     assert mine.json == {"votes": 2, "voted": True}
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_new_complaint_has_no_votes(client):
     assert report(client)["votes"] == 0
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_me_too_is_taken_back(client, make_account):
     complaint = report(client)
     resident = make_account("resident")
@@ -386,6 +409,7 @@ def test_me_too_is_taken_back(client, make_account):
     assert vote(client, complaint["id"], resident.headers).json == {"votes": 1, "voted": True}
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_voter_follows_the_complaint_until_taking_the_vote_back(app, client, make_account):
     complaint = report(client)
     voter = make_account("resident")
@@ -403,6 +427,7 @@ def test_a_voter_follows_the_complaint_until_taking_the_vote_back(app, client, m
     assert len(notifications(client, voter)) == 1
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_merged_reporter_taking_a_vote_back_still_follows(app, client, make_account):
     first, second = make_account("resident"), make_account("resident")
     staff = make_account("staff", agency="dlh")
@@ -420,6 +445,7 @@ def test_a_merged_reporter_taking_a_vote_back_still_follows(app, client, make_ac
     assert followers(app, kept["id"]) == {second.id}
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_me_too_needs_a_signed_in_resident(client, make_account):
     complaint = report(client)
     assert error(vote(client, complaint["id"], {})) == (401, "unauthorized")
@@ -428,12 +454,14 @@ def test_me_too_needs_a_signed_in_resident(client, make_account):
     assert error(vote(client, complaint["id"], staff.headers)) == (403, "forbidden")
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_reporter_does_not_vote_for_their_own_complaint(client, make_account):
     reporter = make_account("resident")
     complaint = report(client, headers=reporter.headers)
     assert error(vote(client, complaint["id"], reporter.headers)) == (409, "own_complaint")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_votes_close_with_the_complaint(client, make_account):
     staff = make_account("staff", agency="dlh")
     early, late = make_account("resident"), make_account("resident")
@@ -446,6 +474,7 @@ def test_votes_close_with_the_complaint(client, make_account):
     assert unvote(client, complaint["id"], early.headers).json == {"votes": 0, "voted": False}
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_no_votes_on_a_complaint_one_may_not_see(client, make_account):
     secret = report(client, headers=make_account("resident").headers, privacy="confidential")
     outsider = make_account("resident")
@@ -453,6 +482,7 @@ def test_no_votes_on_a_complaint_one_may_not_see(client, make_account):
     assert error(client.get(f"/api/v1/complaints/{secret['id']}/votes")) == (404, "not_found")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_vote_is_no_edit_of_the_complaint(app, client, make_account):
     """Staff who read the complaint before a vote still change it: a vote moves neither the
     version nor the time the complaint was last updated."""
@@ -483,6 +513,7 @@ def test_the_api_documents_the_discussion(client):
 # --- live ------------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_an_open_complaint_page_hears_comments_and_votes(live_server, live_client, make_account):
     complaint = requests.post(f"{live_server}/api/v1/complaints", json=GARBAGE, timeout=5).json()
     page = live_client()
@@ -507,6 +538,7 @@ def test_an_open_complaint_page_hears_comments_and_votes(live_server, live_clien
     assert resident.email not in str(updates)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_the_agency_console_hears_a_vote(live_server, live_client, make_account):
     complaint = requests.post(f"{live_server}/api/v1/complaints", json=GARBAGE, timeout=5).json()
     console = live_client(token=make_account("staff", agency="dlh").token)
@@ -517,6 +549,7 @@ def test_the_agency_console_hears_a_vote(live_server, live_client, make_account)
     assert (heard["id"], heard["votes"]) == (complaint["id"], 1)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_votes_sent_at_the_same_moment_all_count_once(live_server, make_account):
     complaint = requests.post(f"{live_server}/api/v1/complaints", json=GARBAGE, timeout=5).json()
     url = f"{live_server}/api/v1/complaints/{complaint['id']}/votes"
@@ -534,6 +567,7 @@ def test_votes_sent_at_the_same_moment_all_count_once(live_server, make_account)
     assert requests.get(url, timeout=5).json() == {"votes": 6}
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_saying_me_too_does_not_make_a_resident_the_reporter(client, make_account):
     reporter, neighbour = make_account("resident"), make_account("resident")
     staff = make_account("staff", agency="dlh")
@@ -557,6 +591,7 @@ def test_saying_me_too_does_not_make_a_resident_the_reporter(client, make_accoun
     assert mine.status_code == 200
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_complaint_says_whether_you_said_me_too(client, make_account):
     neighbour = make_account("resident")
     complaint_id = report(client)["id"]

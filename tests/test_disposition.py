@@ -4,6 +4,7 @@ government, and several agencies working one complaint when a rule says so."""
 from __future__ import annotations
 
 import gevent
+import pytest
 import requests
 
 from core.testing import attach_proof
@@ -17,6 +18,7 @@ def forward(client, complaint_id, headers, **body):
     return client.post(f"/api/v1/complaints/{complaint_id}/forward", json=body, headers=headers)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_disposition_to_a_unit_of_ones_own_agency(client, make_account):
     staff = make_account("staff", agency="dlh")
     created = client.post("/api/v1/complaints", json=GARBAGE).json
@@ -32,6 +34,7 @@ def test_disposition_to_a_unit_of_ones_own_agency(client, make_account):
     assert disposed["note"] == "Wilayah Sudin Jakarta Pusat."
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_disposition_keeps_the_sla_deadlines_and_coordination_restarts_them(client, make_account):
     staff = make_account("staff", agency="dlh")
     created = client.post("/api/v1/complaints", json=GARBAGE).json
@@ -45,6 +48,7 @@ def test_disposition_keeps_the_sla_deadlines_and_coordination_restarts_them(clie
     assert forwarded.json["sla"]["expected_at"] > before
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_proof_taken_before_a_disposition_still_counts(client, make_account):
     staff = make_account("staff", agency="dlh")
     created = client.post("/api/v1/complaints", json=GARBAGE).json
@@ -55,6 +59,7 @@ def test_proof_taken_before_a_disposition_still_counts(client, make_account):
     assert client.patch(url, json={"status": "resolved"}, headers=staff.headers).status_code == 200
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_unknown_unit_is_a_field_error_naming_the_units(client, make_account):
     staff = make_account("staff", agency="dlh")
     created = client.post("/api/v1/complaints", json=GARBAGE).json
@@ -64,6 +69,7 @@ def test_unknown_unit_is_a_field_error_naming_the_units(client, make_account):
     assert client.get(f"/api/v1/complaints/{created['id']}").json["unit"] is None
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_forward_to_a_unit_of_another_agency(client, make_account):
     staff = make_account("staff", agency="dlh")
     created = client.post("/api/v1/complaints", json=GARBAGE).json
@@ -74,6 +80,7 @@ def test_forward_to_a_unit_of_another_agency(client, make_account):
     assert (response.json["agency"], response.json["unit"]) == ("dpu", "sda")
 
 
+@pytest.mark.needs_plugins("public_works", "routing")
 def test_forward_to_a_body_outside_the_city_government(client, make_account):
     staff = make_account("staff", agency="dpu")
     agencies = {agency["code"]: agency for agency in client.get("/api/v1/agencies").json}
@@ -91,6 +98,7 @@ def test_forward_to_a_body_outside_the_city_government(client, make_account):
     assert [item["id"] for item in listed] == [created["id"]]
 
 
+@pytest.mark.needs_plugins("sanitation", "transport")
 def test_officers_and_other_agencies_cannot_hand_a_complaint_on(client, make_account):
     created = client.post("/api/v1/complaints", json=GARBAGE).json
     officer = make_account("officer", agency="dlh")
@@ -105,6 +113,7 @@ def test_officers_and_other_agencies_cannot_hand_a_complaint_on(client, make_acc
     )
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation", "transport")
 def test_forward_is_heard_by_the_new_owner_and_the_old(live_server, live_client, make_account):
     staff = make_account("staff", agency="dlh")
     dlh = live_client(token=staff.token)
@@ -125,6 +134,7 @@ def test_forward_is_heard_by_the_new_owner_and_the_old(live_server, live_client,
     assert dishub.events == []
 
 
+@pytest.mark.needs_plugins("police", "routing", "sanitation", "transport")
 def test_a_rule_involves_a_second_agency(client, make_account):
     created = client.post("/api/v1/complaints", json=ACCIDENT).json
     assert created["agency"] == "polda"
@@ -140,6 +150,7 @@ def test_a_rule_involves_a_second_agency(client, make_account):
     assert client.get(url, headers=make_account("staff", agency="dlh").headers).status_code == 404
 
 
+@pytest.mark.needs_plugins("police", "sanitation", "transport")
 def test_an_involved_agency_hears_the_complaint_live(live_server, live_client, make_account):
     dishub = live_client(token=make_account("staff", agency="dishub").token)
     dlh = live_client(token=make_account("staff", agency="dlh").token)
@@ -149,6 +160,7 @@ def test_an_involved_agency_hears_the_complaint_live(live_server, live_client, m
     assert dlh.events == []
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_config_rule_with_unit_and_involvement(tmp_path, database_url):
     from core.testing import in_tree_plugins, prepared_app
 

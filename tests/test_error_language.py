@@ -39,6 +39,7 @@ def test_field_messages_are_translated_marshmallows_with_their_values(client):
     }
 
 
+@pytest.mark.needs_plugins("dispatch", "sanitation")
 def test_a_plugins_field_messages_come_from_its_own_catalogue(client, make_account):
     officer = make_account("officer", agency="dlh")
     response = client.put(

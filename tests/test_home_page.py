@@ -10,7 +10,10 @@ from playwright.sync_api import expect
 from core import db
 from core.testing import fits_width, unlabelled_controls
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+    pytest.mark.needs_plugins("routing", "sanitation"),
+]
 
 MONAS = {"lat": -6.1754, "lon": 106.8272}  # Gambir, Jakarta Pusat
 PLUIT = {"lat": -6.1170, "lon": 106.7900}  # Penjaringan, Jakarta Utara
@@ -23,6 +26,7 @@ def post(live_server, category, point, description):
     return response.json()
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_residents_narrow_the_map_and_feed_by_category_status_and_area(app, live_server, open_page):
     from plugins.routing.importer import load_demo_districts
 

@@ -47,6 +47,7 @@ def test_hook_register_agencies(client, register_plugin):
     assert agencies["aetra"]["external"] is True
 
 
+@pytest.mark.needs_plugins("routing")
 def test_hook_register_categories(tmp_path, database_url):
     settings = {"instance_path": str(tmp_path / "instance"), "database_url": database_url}
     client = prepared_app(settings, [*in_tree_plugins(), ("water", WaterUtility())]).test_client()
@@ -62,6 +63,7 @@ def test_hook_register_categories(tmp_path, database_url):
     }
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_duplicate_agency_codes_stop_the_start(client, register_plugin):
     class Impostor:
         @hookimpl
@@ -123,11 +125,13 @@ def test_hook_register_commands(tmp_path, database_url):
     assert result.output == "hello from a plugin\n"
 
 
+@pytest.mark.needs_plugins("cctv")
 def test_hook_register_migrations(app):
     folders = app.extensions["smartcity.hooks"].register_migrations()
     assert any(folder.endswith("plugins/cctv/migrations") for folder in folders)
 
 
+@pytest.mark.needs_plugins("cctv")
 def test_hook_load_demo(runner, app):
     from sqlalchemy import func, select
 
@@ -254,6 +258,7 @@ def test_hook_register_translations(tmp_path, database_url):
     assert 'href="/weather">Weather</a>' in english
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_hook_register_nav_links(client, register_plugin, make_account):
     class Reports:
         @hookimpl
@@ -279,6 +284,7 @@ def test_hook_register_nav_links(client, register_plugin, make_account):
     assert 'href="/drains"' in signed_in_page(make_account("head", agency="dpu"))
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_hook_route_complaint(client, register_plugin):
     class Keyword:
         @hookimpl(tryfirst=True)
@@ -299,6 +305,7 @@ def test_hook_route_complaint(client, register_plugin):
     assert street.json["routing"]["rule"] == "sanitation.garbage"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_unrouted_complaint_goes_to_triage(tmp_path, database_url):
     plugins = [pair for pair in in_tree_plugins() if pair[0] != "routing"]
     settings = {"instance_path": str(tmp_path / "instance"), "database_url": database_url}
@@ -309,6 +316,7 @@ def test_unrouted_complaint_goes_to_triage(tmp_path, database_url):
     assert response.json["routing"]["rule"] == "core.triage"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_hook_complaint_created(client, register_plugin):
     created = []
 
@@ -322,6 +330,7 @@ def test_hook_complaint_created(client, register_plugin):
     assert created == [(response.json["id"], "open")]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_failing_plugin_does_not_lose_the_complaint(client, register_plugin, caplog):
     heard = []
 
@@ -345,6 +354,7 @@ def test_a_failing_plugin_does_not_lose_the_complaint(client, register_plugin, c
     assert "plugin 'broken' failed in complaint_created" in caplog.text
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_hook_complaint_status_changed(client, register_plugin, make_account):
     changes = []
 
@@ -362,6 +372,7 @@ def test_hook_complaint_status_changed(client, register_plugin, make_account):
     assert changes == [("open", "in_progress", staff.id)]
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_hook_complaint_forwarded(client, register_plugin, make_account):
     moves = []
 
@@ -381,6 +392,7 @@ def test_hook_complaint_forwarded(client, register_plugin, make_account):
     assert moves == [("dlh", "dpu", "drain")]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_hook_complaint_api_extra(client, register_plugin):
     class Weather:
         @hookimpl
@@ -393,6 +405,7 @@ def test_hook_complaint_api_extra(client, register_plugin):
     assert shown["extra"]["weather"] == {"rain_mm": 12, "viewer": "anonymous"}
 
 
+@pytest.mark.needs_plugins("sanitation", "transport")
 def test_hook_complaint_visibility(client, register_plugin, make_account):
     class Ombudsman:
         @hookimpl
@@ -410,6 +423,7 @@ def test_hook_complaint_visibility(client, register_plugin, make_account):
     assert [item["id"] for item in listed] == [created["id"]]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_hook_complaint_visibility_limits(client, register_plugin, make_account):
     class Embargo:
         @hookimpl
@@ -427,6 +441,7 @@ def test_hook_complaint_visibility_limits(client, register_plugin, make_account)
     assert client.get(url, headers=admin.headers).status_code == 200
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_hook_can_change_complaint(client, register_plugin, make_account):
     class Freeze:
         @hookimpl
@@ -442,6 +457,7 @@ def test_hook_can_change_complaint(client, register_plugin, make_account):
     assert client.patch(url, json={"status": "resolved"}, headers=staff.headers).status_code == 200
 
 
+@pytest.mark.needs_plugins("dispatch")
 def test_hook_live_rooms(app, register_plugin):
     class Newsroom:
         @hookimpl
@@ -465,6 +481,7 @@ def test_hook_live_rooms(app, register_plugin):
         assert hooks.live_rooms(actor=Actor()) == ["public"]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_visibility_is_one_query_for_any_number_of_plugins(client, register_plugin, app):
     """Plugins contribute conditions, never a question per row."""
     from sqlalchemy import event

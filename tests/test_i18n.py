@@ -174,6 +174,7 @@ def nav_link(html: str, path: str) -> str:
     return found.group(1)
 
 
+@pytest.mark.needs_plugins("cctv", "routing", "sanitation")
 def test_the_console_speaks_indonesian(client, make_account):
     staff = make_account("staff", agency="dlh")
     html = client.get("/console", headers={**INDONESIAN, **staff.headers}).get_data(as_text=True)
@@ -189,6 +190,7 @@ def test_the_console_speaks_indonesian(client, make_account):
     assert nav_link(html, "/cameras") == "Kamera"
 
 
+@pytest.mark.needs_plugins("dispatch", "sanitation")
 def test_the_officers_page_speaks_indonesian_and_refuses_others_in_it(client, make_account):
     officer = make_account("officer", agency="dlh")
     html = client.get("/officer", headers={**INDONESIAN, **officer.headers}).get_data(as_text=True)
@@ -203,6 +205,7 @@ def test_the_officers_page_speaks_indonesian_and_refuses_others_in_it(client, ma
     assert "Halaman ini untuk petugas lapangan" in refused.get_data(as_text=True)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_the_dashboard_speaks_indonesian(client, make_account):
     head = make_account("head", agency="dlh")
     response = client.get("/routing/dashboard", headers={**INDONESIAN, **head.headers})
@@ -215,6 +218,7 @@ def test_the_dashboard_speaks_indonesian(client, make_account):
     assert messages["Not acknowledged in time"] == "Tidak diterima tepat waktu"  # dashboard.js
 
 
+@pytest.mark.needs_plugins("cctv")
 def test_the_cameras_page_speaks_indonesian(client):
     html = client.get("/cameras", headers=INDONESIAN).get_data(as_text=True)
     for words in ("Cari kamera", "gambar masuk", "terganggu"):
@@ -290,6 +294,7 @@ def translated_alike() -> set[str]:
     }
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "resident"])
 @pytest.mark.parametrize("page", ["/", "/report", "/login", "/complaints/{id}"])
 def test_the_residents_pages_show_no_english_text_in_indonesian(
@@ -326,6 +331,7 @@ def test_the_residents_scripts_say_everything_through_t(script):
     assert untranslated == []
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_complaint_page_speaks_indonesian(client, make_account):
     resident, complaint_id = resident_with_a_complaint(client, make_account)
     html = client.get(

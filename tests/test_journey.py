@@ -18,7 +18,10 @@ from playwright.sync_api import expect
 
 from core.testing import after_photo, fits_width, sign_in
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+    pytest.mark.needs_plugins("dispatch", "routing", "sanitation"),
+]
 
 README_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PHONE = {"width": 360, "height": 740}

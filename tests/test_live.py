@@ -18,6 +18,7 @@ def post(live_server, body, headers=None):
     return response.json()
 
 
+@pytest.mark.needs_plugins("routing", "sanitation", "transport")
 def test_new_complaint_reaches_its_agency_and_no_other(live_server, live_client, make_account):
     dlh = live_client(token=make_account("staff", agency="dlh").token)
     dishub = live_client(token=make_account("staff", agency="dishub").token)
@@ -32,6 +33,7 @@ def test_new_complaint_reaches_its_agency_and_no_other(live_server, live_client,
     assert dishub.events == []
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_public_room_gets_public_complaints_without_personal_data(
     live_server, live_client, make_account
 ):
@@ -45,6 +47,7 @@ def test_public_room_gets_public_complaints_without_personal_data(
         assert "budi@example.org" not in str(event)
 
 
+@pytest.mark.needs_plugins("police")
 def test_private_complaint_never_reaches_the_public(live_server, live_client, make_account):
     anonymous = live_client()
     police = live_client(token=make_account("staff", agency="polda").token)
@@ -54,6 +57,7 @@ def test_private_complaint_never_reaches_the_public(live_server, live_client, ma
     assert anonymous.events == []
 
 
+@pytest.mark.needs_plugins("police")
 def test_a_client_cannot_join_a_room_by_asking(live_server, live_client):
     anonymous = live_client()
     anonymous.client.emit("join", {"room": "agency:polda"})
@@ -63,6 +67,7 @@ def test_a_client_cannot_join_a_room_by_asking(live_server, live_client):
     assert anonymous.events == []
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_following_a_complaint_page_brings_its_updates(live_server, live_client, make_account):
     created = post(live_server, GARBAGE)
     follower = live_client(transports=["polling"])
@@ -82,6 +87,7 @@ def test_following_a_complaint_page_brings_its_updates(live_server, live_client,
     assert "internal remark" not in str(update)
 
 
+@pytest.mark.needs_plugins("police")
 def test_following_a_private_complaint_is_refused(live_server, live_client):
     created = post(live_server, {**GARBAGE, "category": "crime"})
     follower = live_client()
@@ -90,6 +96,7 @@ def test_following_a_private_complaint_is_refused(live_server, live_client):
     assert follower.client.call("follow", {"nonsense": 1}, timeout=5)["ok"] is False
 
 
+@pytest.mark.needs_plugins("police")
 def test_reporter_hears_about_own_complaint(live_server, live_client, make_account):
     resident = make_account("resident")
     created = post(live_server, {**GARBAGE, "category": "crime"}, headers=resident.headers)
@@ -104,6 +111,7 @@ def test_reporter_hears_about_own_complaint(live_server, live_client, make_accou
     assert console.wait_for("complaint.updated")[0]["status"] == "in_progress"
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_forwarding_tells_both_agencies(live_server, live_client, make_account):
     created = post(live_server, GARBAGE)
     dlh_staff = make_account("staff", agency="dlh")
@@ -127,6 +135,7 @@ def test_an_invalid_token_cannot_connect(live_server, live_client):
         live_client(token="forged")
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_session_cookie_signs_a_console_in(live_server, make_account):
     """Pages connect with the session cookie of /login instead of a token."""
     import socketio

@@ -7,6 +7,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -166,6 +168,7 @@ def test_console_refuses_a_resident_with_403(client, make_account):
     assert "console is for agency staff" in response.get_data(as_text=True)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_console_opens_for_agency_staff_with_their_token(client, make_account):
     sign_in(client, make_account("staff", agency="dlh").email)
     response = client.get("/console")
@@ -187,6 +190,7 @@ def test_login_page_has_its_form(client):
     assert {"email", "password", "csrf_token"} <= names
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_login_with_a_wrong_password_shows_an_error_with_401(client, make_account):
     account = make_account("staff", agency="dlh")
     response = sign_in(client, account.email, password="not-the-password")
@@ -196,12 +200,14 @@ def test_login_with_a_wrong_password_shows_an_error_with_401(client, make_accoun
         assert "api_token" not in session
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_login_without_the_form_token_is_refused(client, make_account):
     account = make_account("staff", agency="dlh")
     response = client.post("/login", data={"email": account.email, "password": "password-123"})
     assert response.status_code == 400
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_login_with_the_right_password_redirects_and_starts_a_session(client, make_account):
     account = make_account("staff", agency="dlh")
     response = sign_in(client, account.email)
@@ -224,6 +230,7 @@ def test_login_returns_to_the_page_that_asked_for_it_but_never_off_site(client, 
     assert sign_in(client, account.email, next_path="//evil.example").headers["Location"] == "/"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_sign_out_button_ends_the_session_and_revokes_its_token(client, make_account):
     sign_in(client, make_account("staff", agency="dlh").email)
     with client.session_transaction() as session:

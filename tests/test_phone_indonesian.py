@@ -12,7 +12,10 @@ from playwright.sync_api import expect
 
 from core.testing import fits_width, sign_in
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+    pytest.mark.needs_plugins("sanitation"),
+]
 
 PHONE = {"width": 360, "height": 740}
 ROLES = (None, "resident", "staff", "head", "officer", "admin")

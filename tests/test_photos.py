@@ -116,6 +116,7 @@ def assert_no_private_bytes(data: bytes) -> None:
 # --- JPEG: metadata stripped without re-encoding ---------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_jpeg_stored_without_gps_camera_xmp_iptc_or_comment(client):
     original = samples.phone_jpeg(orientation=6)
     source = decoded(original)
@@ -135,6 +136,7 @@ def test_jpeg_stored_without_gps_camera_xmp_iptc_or_comment(client):
     assert samples.XMP_PACKET not in stored and samples.COMMENT not in stored
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_jpeg_stored_keeps_orientation_and_identical_pixels(client):
     original = samples.phone_jpeg(orientation=6)
 
@@ -145,6 +147,7 @@ def test_jpeg_stored_keeps_orientation_and_identical_pixels(client):
     assert decoded(stored).size == decoded(original).size
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_jpeg_orientation_is_written_as_standard_exif(client):
     """Browsers and phones read EXIF as the standard lays it out, not as leniently as Pillow."""
     original = samples.phone_jpeg(orientation=6)
@@ -157,6 +160,7 @@ def test_jpeg_orientation_is_written_as_standard_exif(client):
     assert samples.strict_exif_orientation(app1) == 6
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize("progressive", [False, True], ids=["baseline", "progressive"])
 def test_jpeg_image_data_is_copied_unchanged(client, progressive):
     original = samples.insert_jpeg_segment(
@@ -170,6 +174,7 @@ def test_jpeg_image_data_is_copied_unchanged(client, progressive):
     assert decoded(stored).tobytes() == decoded(original).tobytes()
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_jpeg_keeps_its_colour_profile(client):
     profile = samples.srgb_profile()
     original = samples.plain_jpeg(icc_profile=profile)
@@ -179,6 +184,7 @@ def test_jpeg_keeps_its_colour_profile(client):
     assert decoded(stored).info["icc_profile"] == profile
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_jpeg_without_orientation_gets_no_exif_at_all(client):
     original = samples.phone_jpeg(orientation=1)
 
@@ -189,6 +195,7 @@ def test_jpeg_without_orientation_gets_no_exif_at_all(client):
     assert decoded(stored).tobytes() == decoded(original).tobytes()
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_photo_type_comes_from_its_bytes_not_its_name(client):
     response = post_complaint(client, [("holiday.png", samples.plain_jpeg())])
 
@@ -198,6 +205,7 @@ def test_photo_type_comes_from_its_bytes_not_its_name(client):
     assert decoded(stored_copy(client, response)).format == "JPEG"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_client_file_name_never_decides_where_the_photo_is_stored(app, client):
     response = post_complaint(client, [("../../../../escape.jpg", samples.plain_jpeg())])
 
@@ -211,6 +219,7 @@ def test_client_file_name_never_decides_where_the_photo_is_stored(app, client):
 # --- PNG and WebP: re-encoded without metadata -----------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_png_stored_without_exif_or_text_chunks(client):
     original = samples.png_with_metadata()
     assert {b"eXIf", b"tEXt", b"iTXt"} <= set(samples.png_chunk_types(original))
@@ -226,6 +235,7 @@ def test_png_stored_without_exif_or_text_chunks(client):
     assert_no_private_bytes(stored)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_webp_accepted_and_stored_without_exif_or_xmp(client):
     original = samples.webp_with_metadata()
     assert {"exif", "xmp"} <= set(decoded(original).info)
@@ -242,6 +252,7 @@ def test_webp_accepted_and_stored_without_exif_or_xmp(client):
     assert_no_private_bytes(stored)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_photo_dimensions_in_the_response_are_those_of_the_stored_image(client):
     """A PNG tagged Orientation=6 is stored turned upright, so its width and height swap."""
     exif = Image.Exif()
@@ -265,6 +276,7 @@ def admin(make_account):
     return make_account("admin")
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize(
     ("name", "content"),
     [
@@ -295,6 +307,7 @@ def test_photo_over_max_photo_bytes_is_refused_with_413(app, client, admin):
     assert files_under_media(app) == []
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_photo_of_exactly_max_photo_bytes_is_accepted(client):
     response = post_complaint(client, [("big.jpg", samples.padded_jpeg(MAX_PHOTO_BYTES))])
 
@@ -341,6 +354,7 @@ def test_more_photos_than_max_photos_is_refused_with_400_on_the_photo_field(app,
     assert files_under_media(app) == []
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_max_photos_photos_are_all_stored(app, client):
     photos = [(f"{index}.jpg", samples.plain_jpeg(seed=index)) for index in range(MAX_PHOTOS)]
 
@@ -375,6 +389,7 @@ def test_truncated_png_is_refused_as_corrupt(app, client):
 # --- phones' multi-picture JPEGs -------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_phone_jpeg_with_an_appended_second_image_is_stored_as_the_first_image_only(app, client):
     """HDR phones append a gain map (with its own EXIF) after the photo, indexed by MPF."""
     original = samples.multi_picture_jpeg()
@@ -391,6 +406,7 @@ def test_phone_jpeg_with_an_appended_second_image_is_stored_as_the_first_image_o
     assert_no_private_bytes(stored)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_jpeg_with_data_after_its_end_is_stored_without_that_data(client):
     original = samples.plain_jpeg() + b"SEFH\x00\x00\x00\x01Image_UTC_Data1700000000000SEFT"
 
@@ -425,6 +441,7 @@ def webp_turned(orientation: int) -> bytes:
     return output.getvalue()
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize(
     ("name", "make"),
     [("card.jpg", samples.two_tone_jpeg), ("card.png", png_turned), ("card.webp", webp_turned)],
@@ -451,6 +468,7 @@ def test_thumbnail_is_a_small_upright_jpeg(client, name, make):
     assert bottom[2] > 150 and bottom[0] < 100, bottom
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_thumbnail_made_once_and_served_again(app, client):
     response = post_complaint(client, [("card.jpg", samples.two_tone_jpeg(orientation=6))])
     url = response.get_json()["photos"][0]["thumbnail_url"]
@@ -473,6 +491,7 @@ def test_unknown_photo_is_404_in_the_contract_shape(client):
 # --- who sees photos -------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("police", "sanitation")
 def test_photos_of_a_private_complaint_are_hidden_from_the_public(client, make_account):
     response = post_complaint(client, [("scene.jpg", samples.plain_jpeg())], category="crime")
     assert response.status_code == 201
@@ -492,6 +511,7 @@ def test_photos_of_a_private_complaint_are_hidden_from_the_public(client, make_a
     assert client.get(complaint_url, headers=police.headers).get_json()["photos"] == [photo]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_photos_of_a_public_complaint_are_seen_by_anyone(client):
     original = samples.plain_jpeg()
     response = post_complaint(client, [("pile.jpg", original)], category="garbage")
@@ -510,6 +530,7 @@ def test_photos_of_a_public_complaint_are_seen_by_anyone(client):
 # --- idempotency -----------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_repeated_request_with_photos_returns_the_same_complaint_and_stores_once(
     app, client, admin
 ):
@@ -530,6 +551,7 @@ def test_repeated_request_with_photos_returns_the_same_complaint_and_stores_once
     assert complaint_count(client, admin) == 1
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_same_key_with_other_photos_is_refused_and_stores_nothing(app, client, admin):
     key = {"Idempotency-Key": "report-9c1d"}
     assert post_complaint(client, [("a.jpg", samples.plain_jpeg())], headers=key).status_code == 201
@@ -568,6 +590,7 @@ class RacingRetry:
             self.winner = racer.get(timeout=30)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_losing_a_race_on_the_key_removes_the_losers_files(app, client, admin, register_plugin):
     photos = [("a.jpg", samples.phone_jpeg()), ("b.jpg", samples.plain_jpeg())]
     racing = RacingRetry(app, photos, "report-race")

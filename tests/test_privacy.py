@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gevent
+import pytest
 import requests
 
 GARBAGE = {"category": "garbage", "description": "Sampah di trotoar", "lat": -6.2, "lon": 106.8}
@@ -16,6 +17,7 @@ def listed_ids(client, headers=None, query=""):
     return [item["id"] for item in response.json["items"]]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_each_report_states_its_privacy_level(client, make_account):
     resident = make_account("resident")
     public = client.post("/api/v1/complaints", json=GARBAGE, headers=resident.headers).json
@@ -39,6 +41,7 @@ def test_unknown_privacy_level_is_a_field_error(client):
     assert "privacy" in response.json["error"]["fields"]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_anonymous_report_keeps_no_identity_even_for_the_agency(client, make_account):
     resident = make_account("resident")
     staff = make_account("staff", agency="dlh")
@@ -50,6 +53,7 @@ def test_anonymous_report_keeps_no_identity_even_for_the_agency(client, make_acc
     assert seen_by_staff["anonymous"] is True
 
 
+@pytest.mark.needs_plugins("routing", "sanitation", "transport")
 def test_reporter_identity_is_shown_only_to_the_owning_agency(client, make_account):
     resident = make_account("resident")
     owner = make_account("staff", agency="dlh")
@@ -65,6 +69,7 @@ def test_reporter_identity_is_shown_only_to_the_owning_agency(client, make_accou
     assert "reporter" not in client.get(url).json
 
 
+@pytest.mark.needs_plugins("police", "sanitation")
 def test_police_categories_are_confidential_whatever_the_reporter_asks(client, make_account):
     created = client.post("/api/v1/complaints", json={**CRIME, "privacy": "public"}).json
     assert created["privacy"] == "confidential"
@@ -76,6 +81,7 @@ def test_police_categories_are_confidential_whatever_the_reporter_asks(client, m
     assert client.get(url, headers=make_account("admin").headers).status_code == 200
 
 
+@pytest.mark.needs_plugins("police", "sanitation", "transport")
 def test_police_staff_keep_sight_of_a_report_they_forwarded(client, make_account):
     police = make_account("staff", agency="polda")
     created = client.post("/api/v1/complaints", json=CRIME).json
@@ -93,6 +99,7 @@ def test_police_staff_keep_sight_of_a_report_they_forwarded(client, make_account
     assert client.get(url, headers=make_account("staff", agency="dlh").headers).status_code == 404
 
 
+@pytest.mark.needs_plugins("police")
 def test_a_reporter_sees_their_own_confidential_report(client, make_account):
     resident = make_account("resident")
     created = client.post("/api/v1/complaints", json=CRIME, headers=resident.headers).json
@@ -100,6 +107,7 @@ def test_a_reporter_sees_their_own_confidential_report(client, make_account):
     assert listed_ids(client, make_account("resident").headers) == []
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_confidential_reports_stay_out_of_public_lists_and_exports(client, make_account):
     client.post("/api/v1/complaints", json=CRIME)
     client.post("/api/v1/complaints", json={**GARBAGE, "privacy": "confidential"})
@@ -113,6 +121,7 @@ def test_confidential_reports_stay_out_of_public_lists_and_exports(client, make_
     assert client.get("/api/v1/routing/stats").json["agencies"][0]["received"] == 1
 
 
+@pytest.mark.needs_plugins("police", "routing", "sanitation")
 def test_confidential_reports_never_reach_the_public_room(live_server, live_client, make_account):
     anonymous = live_client()
     resident = live_client(token=make_account("resident").token)

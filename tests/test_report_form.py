@@ -88,6 +88,7 @@ def sent_complaint(page: Page, live_server: str) -> dict:
     return requests.get(f"{live_server}/api/v1/complaints/{complaint_id}", timeout=5).json()
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_categorys_extra_questions_are_asked_checked_and_sent(
     live_server, open_page, register_plugin
 ):
@@ -138,6 +139,7 @@ def test_a_categorys_extra_questions_are_asked_checked_and_sent(
     assert fell_at.startswith("2024-05-01T")
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_apis_verdict_on_a_question_is_shown_beside_it(live_server, open_page, register_plugin):
     register_plugin(FallenTrees(), "fallen_trees")
     page = open_page(viewport=PHONE)
@@ -166,6 +168,7 @@ def test_the_apis_verdict_on_a_question_is_shown_beside_it(live_server, open_pag
     expect(page.locator("#upload")).to_be_hidden()
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_large_photo_is_made_smaller_and_a_chosen_photo_can_be_removed(live_server, open_page):
     page = open_page(viewport=PHONE)
     page.goto(f"{live_server}/report")
@@ -189,6 +192,7 @@ def test_a_large_photo_is_made_smaller_and_a_chosen_photo_can_be_removed(live_se
     assert (photo["width"], photo["height"]) == (1600, 1067)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_small_photo_is_sent_as_it_is(live_server, open_page):
     page = open_page(viewport=PHONE)
     page.goto(f"{live_server}/report")
@@ -222,6 +226,7 @@ def test_a_photo_without_gps_offers_no_location(live_server, open_page):
     expect(page.get_by_role("button", name="Use the photo's location")).to_be_hidden()
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_file_that_is_not_a_photo_is_refused_beside_the_photo_field(app, live_server, open_page):
     page = open_page(viewport=PHONE)
     page.goto(f"{live_server}/report")
@@ -240,6 +245,7 @@ def test_a_file_that_is_not_a_photo_is_refused_beside_the_photo_field(app, live_
     assert complaint["photos"] == []
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_upload_shows_its_progress(live_server, open_page):
     page = open_page(viewport=PHONE)
     held: list[Route] = []

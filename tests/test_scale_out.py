@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,6 +11,10 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from core.testing import process_environ
+
+pytestmark = pytest.mark.needs_plugins("sanitation")
 
 GARBAGE = {"category": "garbage", "description": "Sampah di trotoar", "lat": -6.2, "lon": 106.8}
 
@@ -36,7 +39,7 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
         try:
             if requests.get(f"{url}/health", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or busy starting
             time.sleep(0.2)
     raise AssertionError(f"{url} did not start:\n{log.read_text()}")
 
@@ -44,13 +47,12 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 @pytest.fixture
 def two_servers(app, database_url, redis_url, tmp_path):
     """Two `smartcity run` processes on one database, sharing live events through Redis."""
-    environment = {
-        **os.environ,
-        "SMARTCITY_DATABASE_URL": database_url,
-        "SMARTCITY_INSTANCE_PATH": app.config["SMARTCITY"]["instance_path"],
-        "SMARTCITY_MESSAGE_QUEUE": redis_url,
-        "SMARTCITY_MESSAGE_QUEUE_CHANNEL": f"smartcity-test-{uuid.uuid4().hex}",
-    }
+    environment = process_environ(
+        SMARTCITY_DATABASE_URL=database_url,
+        SMARTCITY_INSTANCE_PATH=app.config["SMARTCITY"]["instance_path"],
+        SMARTCITY_MESSAGE_QUEUE=redis_url,
+        SMARTCITY_MESSAGE_QUEUE_CHANNEL=f"smartcity-test-{uuid.uuid4().hex}",
+    )
     servers = []
     for name in ("a", "b"):
         port, log = free_port(), tmp_path / f"server-{name}.log"
@@ -65,6 +67,7 @@ def two_servers(app, database_url, redis_url, tmp_path):
             process.wait(timeout=10)
 
 
+@pytest.mark.needs_plugins("routing")
 def test_complaint_posted_to_one_process_reaches_a_console_on_the_other(
     two_servers, live_client, make_account
 ):

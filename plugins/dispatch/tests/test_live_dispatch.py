@@ -20,7 +20,10 @@ from plugins.dispatch.tests.helpers import (
     on_duty,
 )
 
+pytestmark = pytest.mark.needs_plugins("sanitation")
 
+
+@pytest.mark.needs_plugins("routing")
 def test_the_offer_reaches_the_phone_which_accepts_over_socketio(
     client, make_account, officers, live_client
 ):
@@ -58,6 +61,7 @@ def test_a_phone_answer_that_is_not_valid_gets_the_error_shape(make_account, liv
     assert refused["error"]["code"] == "forbidden"
 
 
+@pytest.mark.needs_plugins("transport")
 def test_positions_from_the_phone_stream_to_the_console_throttled(
     client, make_account, live_client, clock
 ):
@@ -86,6 +90,7 @@ def test_positions_from_the_phone_stream_to_the_console_throttled(
     assert me(client, officer)["position"]["lat"] == pytest.approx(lat)
 
 
+@pytest.mark.needs_plugins("routing")
 def test_the_head_hears_when_officers_keep_refusing(
     app, client, make_account, officers, live_client
 ):
@@ -113,6 +118,7 @@ def test_the_head_hears_when_officers_keep_refusing(
     assert alerts[1]["reason"] == "unanswered"
 
 
+@pytest.mark.needs_plugins("routing")
 def test_two_dispatchers_at_once_make_one_offer(client, make_account, officers, live_server):
     heads = [make_account("head", agency="dlh") for _ in range(2)]
     on_duty_officers = officers(100, 200, 300)
@@ -135,6 +141,7 @@ def test_two_dispatchers_at_once_make_one_offer(client, make_account, officers, 
     assert states == ["available", "available", "offered"]
 
 
+@pytest.mark.needs_plugins("public_works", "routing")
 def test_the_phone_hears_when_its_job_ends(client, make_account, officers, live_client):
     staff = make_account("staff", agency="dlh")
     [officer] = officers(100)

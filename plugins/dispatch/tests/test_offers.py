@@ -28,6 +28,7 @@ def history_kinds(client, staff, complaint_id):
     return [event["kind"] for event in complaint["history"]]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_staff_offer_a_complaint_to_the_nearest_free_officer(client, make_account, officers):
     staff = make_account("staff", agency="dlh")
     near, far = officers(100, 400)
@@ -45,6 +46,7 @@ def test_staff_offer_a_complaint_to_the_nearest_free_officer(client, make_accoun
     assert "dispatch_offered" in history_kinds(client, staff, complaint_id)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_decline_offers_it_to_the_next_nearest(client, make_account, officers):
     staff = make_account("staff", agency="dlh")
     near, far = officers(100, 400)
@@ -70,6 +72,7 @@ def test_a_decline_offers_it_to_the_next_nearest(client, make_account, officers)
     ]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_an_unanswered_offer_moves_on_when_its_time_is_up(
     client, make_account, officers, clock, watch_round
 ):
@@ -92,6 +95,7 @@ def test_an_unanswered_offer_moves_on_when_its_time_is_up(
     assert "dispatch_expired" in history_kinds(client, staff, complaint_id)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_an_answer_after_the_time_is_up_is_refused_even_before_the_watch_runs(
     client, make_account, officers, clock
 ):
@@ -104,6 +108,7 @@ def test_an_answer_after_the_time_is_up_is_refused_even_before_the_watch_runs(
     assert me(client, far)["state"] == "offered"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_accepting_sends_the_officer_and_puts_the_complaint_in_progress(
     client, make_account, officers
 ):
@@ -127,6 +132,7 @@ def test_accepting_sends_the_officer_and_puts_the_complaint_in_progress(
     assert dispatch(client, staff, complaint_id).json["error"]["code"] == "already_dispatched"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_arriving_marks_the_officer_on_site_and_resolving_frees_him(
     client, make_account, officers, watch_round
 ):
@@ -153,6 +159,7 @@ def test_arriving_marks_the_officer_on_site_and_resolving_frees_him(
     assert shown["assignment"]["state"] == "finished"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_when_everyone_refused_the_complaint_is_unanswered(client, make_account, officers):
     staff = make_account("staff", agency="dlh")
     first, second = officers(100, 400)
@@ -172,6 +179,7 @@ def test_when_everyone_refused_the_complaint_is_unanswered(client, make_account,
     assert again.json["officer_id"] == first.id
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_staff_may_choose_the_officer(client, make_account, officers):
     staff = make_account("staff", agency="dlh")
     near, far = officers(100, 400)
@@ -185,6 +193,7 @@ def test_staff_may_choose_the_officer(client, make_account, officers):
     assert me(client, near)["state"] == "available"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_nobody_free_is_a_clear_conflict_and_writes_nothing(client, make_account):
     staff = make_account("staff", agency="dlh")
     complaint_id = garbage_at(client, MONAS)
@@ -195,6 +204,7 @@ def test_nobody_free_is_a_clear_conflict_and_writes_nothing(client, make_account
     assert shown == {"assignment": None, "offers": []}
 
 
+@pytest.mark.needs_plugins("routing", "sanitation", "transport")
 def test_who_may_dispatch_and_answer(client, make_account, officers):
     [officer] = officers(100)
     complaint_id = garbage_at(client, MONAS)
@@ -210,6 +220,7 @@ def test_who_may_dispatch_and_answer(client, make_account, officers):
     assert dispatch(client, make_account("staff", agency="dlh"), 999_999).status_code == 404
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_an_officer_on_an_offer_cannot_walk_off_duty(client, make_account, officers):
     [officer] = officers(100)
     dispatch(client, make_account("staff", agency="dlh"), garbage_at(client, MONAS))
@@ -220,6 +231,7 @@ def test_an_officer_on_an_offer_cannot_walk_off_duty(client, make_account, offic
     assert response.json["error"]["code"] == "on_assignment"
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_forwarding_to_another_agency_withdraws_the_offer(client, make_account, officers):
     staff = make_account("staff", agency="dlh")
     [officer] = officers(100)
@@ -235,6 +247,7 @@ def test_forwarding_to_another_agency_withdraws_the_offer(client, make_account, 
     assert answer(client, officer, offer["id"], "accept").json["error"]["code"] == "offer_closed"
 
 
+@pytest.mark.needs_plugins("police")
 def test_an_urgent_category_is_offered_on_intake(client, make_account):
     patrol = make_account("officer", agency="polda")
     on_duty(client, patrol)
@@ -254,6 +267,7 @@ def test_an_urgent_category_is_offered_on_intake(client, make_account):
     assert (offer["complaint_id"], offer["automatic"]) == (created.json["id"], True)
 
 
+@pytest.mark.needs_plugins("police")
 def test_an_urgent_complaint_with_nobody_free_is_marked_unanswered(client, make_account):
     body = {"category": "crime", "description": "Copet di pasar", "lat": MONAS[0], "lon": MONAS[1]}
     created = client.post("/api/v1/complaints", json=body, headers=make_account("resident").headers)
@@ -263,6 +277,7 @@ def test_an_urgent_complaint_with_nobody_free_is_marked_unanswered(client, make_
     assert client.get(url, headers=head.headers).json["assignment"]["state"] == "unanswered"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_workload_weighs_in_when_configured(app, client, make_account, officers):
     staff = make_account("staff", agency="dlh")
     busy, idle = officers(100, 600)
@@ -293,6 +308,7 @@ def test_workload_weighs_in_when_configured(app, client, make_account, officers)
     assert dispatch(client, staff, garbage_at(client, MONAS)).json["officer_id"] == idle.id
 
 
+@pytest.mark.needs_plugins("sanitation", "transport")
 def test_track_samples_are_kept_once_per_interval(app, client, make_account, clock, watch_round):
     officer = make_account("officer", agency="dlh")
     on_duty(client, officer)
@@ -319,6 +335,7 @@ def test_track_samples_are_kept_once_per_interval(app, client, make_account, clo
         db.database().session.remove()
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_old_track_samples_are_forgotten(app, client, make_account, clock, watch_round):
     officer = make_account("officer", agency="dlh")
     on_duty(client, officer)

@@ -20,7 +20,10 @@ from playwright.sync_api import Page, expect
 from core.testing import Account, after_photo, fits_width, sign_in, unlabelled_controls
 from plugins.dispatch.tests.helpers import MONAS, north_of
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+    pytest.mark.needs_plugins("sanitation"),
+]
 
 PHONE = {"width": 360, "height": 740}
 DESCRIPTION = "Sampah menumpuk di trotoar depan halte, baunya sampai ke jalan."
@@ -63,6 +66,7 @@ def wait_for_position(live_server: str, officer: Account, timeout: float = 5.0) 
     return seen
 
 
+@pytest.mark.needs_plugins("routing")
 def test_officer_goes_on_duty_takes_an_offer_live_and_fixes_it_with_an_after_photo(
     app, live_server, open_page, make_account, tmp_path: Path
 ):
@@ -152,6 +156,7 @@ def test_officer_goes_on_duty_takes_an_offer_live_and_fixes_it_with_an_after_pho
     assert (seen["state"], seen["offer"], seen["assignment"]) == ("available", None, None)
 
 
+@pytest.mark.needs_plugins("public_works", "routing")
 def test_an_open_offer_survives_a_reload_and_a_withdrawn_one_disappears_with_a_message(
     app, live_server, open_page, make_account
 ):

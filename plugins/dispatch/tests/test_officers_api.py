@@ -9,6 +9,7 @@ import pytest
 from plugins.dispatch.tests.helpers import MONAS, nearest, north_of, on_duty, report
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_nearest_available_officers_in_order_with_distance_and_age(client, make_account):
     staff = make_account("staff", agency="dlh")
     far, near, off_duty = (make_account("officer", agency="dlh") for _ in range(3))
@@ -25,6 +26,7 @@ def test_nearest_available_officers_in_order_with_distance_and_age(client, make_
     assert 0 <= response.json[0]["position"]["age_s"] < 5
 
 
+@pytest.mark.needs_plugins("sanitation", "transport")
 def test_an_officer_of_another_agency_is_never_offered(client, make_account):
     staff = make_account("staff", agency="dlh")
     other = make_account("officer", agency="dishub")
@@ -33,6 +35,7 @@ def test_an_officer_of_another_agency_is_never_offered(client, make_account):
     assert nearest(client, staff, MONAS).json == []
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_staff_find_only_their_own_agencys_officers(client, make_account):
     staff = make_account("staff", agency="dlh")
     assert nearest(client, staff, MONAS, agency="dishub").status_code == 403
@@ -40,6 +43,7 @@ def test_staff_find_only_their_own_agencys_officers(client, make_account):
     assert client.get("/api/v1/dispatch/officers/nearest?lat=1&lon=2").status_code == 401
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_stale_position_makes_an_officer_position_unknown_not_available(client, make_account):
     staff = make_account("staff", agency="dlh")
     officer = make_account("officer", agency="dlh")
@@ -54,6 +58,7 @@ def test_a_stale_position_makes_an_officer_position_unknown_not_available(client
     assert "timestamp" in refused.json["error"]["fields"]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_position_reports_are_for_officers_only(client, make_account):
     assert report(client, make_account("staff", agency="dlh"), MONAS).status_code == 403
     assert (
@@ -62,6 +67,7 @@ def test_position_reports_are_for_officers_only(client, make_account):
     )
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_traccar_client_reports_through_the_osmand_protocol(client, make_account):
     staff = make_account("staff", agency="dlh")
     officer = make_account("officer", agency="dlh")
@@ -82,6 +88,7 @@ def test_traccar_client_reports_through_the_osmand_protocol(client, make_account
     assert found["position"]["battery_pct"] == 76
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_traccar_client_9_json_body(client, make_account):
     staff = make_account("staff", agency="dlh")
     officer = make_account("officer", agency="dlh")
@@ -109,6 +116,7 @@ def test_unknown_devices_are_refused_clearly(client):
     assert missing.status_code == 400
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_one_device_belongs_to_one_officer(client, make_account):
     first, second = make_account("officer", agency="dlh"), make_account("officer", agency="dlh")
     on_duty(client, first, device_id="shared-phone")
@@ -118,6 +126,7 @@ def test_one_device_belongs_to_one_officer(client, make_account):
     assert taken.status_code == 409
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_officers_choose_only_their_own_duty_states(client, make_account):
     officer = make_account("officer", agency="dlh")
     refused = client.put(
@@ -127,6 +136,7 @@ def test_officers_choose_only_their_own_duty_states(client, make_account):
     assert on_duty(client, officer)["state"] == "available"
 
 
+@pytest.mark.needs_plugins("sanitation", "transport")
 def test_staff_list_their_agencys_officers_with_state_and_position(client, make_account, clock):
     staff = make_account("staff", agency="dlh")
     on_the_street, at_home = make_account("officer", agency="dlh"), make_account("officer", "dlh")

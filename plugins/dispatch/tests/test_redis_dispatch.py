@@ -9,6 +9,8 @@ from plugins.dispatch.positions import RedisPositionStore
 from plugins.dispatch.streaming import RedisStreamGate
 from plugins.dispatch.tests.helpers import MONAS, answer, dispatch, garbage_at, me, nearest
 
+pytestmark = pytest.mark.needs_plugins("sanitation")
+
 PREFIX = "smartcity:dispatch"
 
 
@@ -30,6 +32,7 @@ def app_settings(redis_url):
     forget_positions(redis_url)
 
 
+@pytest.mark.needs_plugins("routing")
 def test_the_chain_runs_on_positions_kept_in_redis(app, client, make_account, officers):
     state = app.extensions["dispatch"]
     assert isinstance(state.positions, RedisPositionStore)

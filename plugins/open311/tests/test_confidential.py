@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from plugins.open311.tests.helpers import (
     call,
     change_status,
@@ -15,6 +17,8 @@ from plugins.open311.tests.helpers import (
     report,
     w3c_param,
 )
+
+pytestmark = pytest.mark.needs_plugins("police", "sanitation")
 
 CRIME = "Copet di halte Harmoni, tas dibawa lari"
 POLICE_NOTE = "Petugas Polsek menuju lokasi"
@@ -33,6 +37,7 @@ def update_form(api_key, request_id, update_id, description):
     }
 
 
+@pytest.mark.needs_plugins("routing")
 def test_confidential_complaints_are_invisible_through_every_endpoint(
     client, fmt, make_account, api_key, agency_key
 ):

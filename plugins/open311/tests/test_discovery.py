@@ -72,6 +72,7 @@ def test_the_changeset_stays_while_nothing_changes(client):
     assert discovery(client) == discovery(client)
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_the_changeset_moves_forward_when_the_services_change(client, register_plugin):
     before = discovery(client)
     time.sleep(1.1)  # a changeset with whole seconds must still move
@@ -81,6 +82,7 @@ def test_the_changeset_moves_forward_when_the_services_change(client, register_p
     assert w3c(after["endpoints"][0]["changeset"]) > w3c(before["endpoints"][0]["changeset"])
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_the_changeset_moves_forward_when_the_services_change_back(app, client, register_plugin):
     before = discovery(client)
     time.sleep(1.1)
@@ -132,6 +134,7 @@ def send(client, method, path, fmt, parameters):
     return call(client, method, path, fmt, data=parameters)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_another_jurisdiction_is_not_found_on_every_endpoint(client, fmt, api_key, agency_key):
     for method, path, parameters in every_endpoint(client, api_key, agency_key):
         answer = send(client, method, path, fmt, {**parameters, "jurisdiction_id": "bandung.go.id"})
@@ -141,6 +144,7 @@ def test_another_jurisdiction_is_not_found_on_every_endpoint(client, fmt, api_ke
     assert len(read(call(client, "GET", "/open311/v2/requests", "json"), "requests")) == 1
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize("jurisdiction", [JURISDICTION, "", None])
 def test_this_jurisdiction_an_empty_one_or_none_is_served(client, fmt, jurisdiction):
     # "Optional" means that the response should be the same whether a parameter is passed and
@@ -153,6 +157,7 @@ def test_this_jurisdiction_an_empty_one_or_none_is_served(client, fmt, jurisdict
 # --- formats ---------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize(
     "path",
     [

@@ -62,6 +62,7 @@ def reported_days_ago(app, client, days, **fields):
 # --- one request, every field ----------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_request_carries_every_field_of_the_spec(client, fmt):
     complaint = report(client, address="Jl. Medan Merdeka Barat, Gambir")
     request = one(listed(client, fmt))
@@ -90,12 +91,14 @@ def test_a_request_carries_every_field_of_the_spec(client, fmt):
     assert "extended_attributes" not in request
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_one_request_is_answered_as_a_list_of_one(client, fmt):
     complaint = report(client)
     report(client, category="pothole")
     assert shown(client, fmt, complaint)["service_request_id"] == complaint
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize("unknown", ["999999", "0", "abc", "1,2"])
 def test_an_unknown_request_is_not_found(client, fmt, unknown):
     report(client)
@@ -103,6 +106,7 @@ def test_an_unknown_request_is_not_found(client, fmt, unknown):
     expect_error(call(client, "GET", f"/open311/v2/requests/{unknown}", fmt), 404)
 
 
+@pytest.mark.needs_plugins("public_works", "routing", "sanitation")
 def test_xml_and_json_list_the_same_requests(client, make_account):
     report(client)
     closed = report(client, category="pothole", address="Jl. Pluit Raya")
@@ -120,6 +124,7 @@ def test_xml_and_json_list_the_same_requests(client, make_account):
 # --- which requests --------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_service_request_ids_override_every_other_argument(client, fmt):
     garbage, pothole, _other = (
         report(client),
@@ -138,6 +143,7 @@ def test_service_request_ids_override_every_other_argument(client, fmt):
     assert sorted(ids(found)) == sorted([garbage, pothole])
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation", "transport")
 def test_service_codes_are_a_comma_delimited_list(client, fmt):
     garbage = report(client)
     pothole = report(client, category="pothole")
@@ -148,6 +154,7 @@ def test_service_codes_are_a_comma_delimited_list(client, fmt):
     assert ids(listed(client, fmt, service_code="pothole")) == [pothole]
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_empty_arguments_are_as_if_not_sent(client, fmt):
     # "the response should be the same whether a parameter is passed and is empty or is not
     # passed at all"
@@ -160,6 +167,7 @@ def test_empty_arguments_are_as_if_not_sent(client, fmt):
 # --- dates -----------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_default_window_is_the_most_recent_90_days(app, client, fmt):
     old = reported_days_ago(app, client, 100)
     recent = reported_days_ago(app, client, 80)
@@ -169,6 +177,7 @@ def test_the_default_window_is_the_most_recent_90_days(app, client, fmt):
     assert ids(listed(client, fmt, service_request_id=old)) == [old]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_start_and_end_date_select_by_requested_datetime(app, client, fmt):
     twenty = reported_days_ago(app, client, 20)
     five = reported_days_ago(app, client, 5)
@@ -180,6 +189,7 @@ def test_start_and_end_date_select_by_requested_datetime(app, client, fmt):
     assert ids(listed(client, fmt, **offset)) == [five]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_window_over_90_days_is_a_bad_request(client, fmt):
     report(client)
     # "may not span more than 90 days"
@@ -207,6 +217,7 @@ def test_dates_that_are_not_w3c_are_a_bad_request(client, fmt, dates):
 # --- status ----------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_statuses_read_as_open_or_closed(client, fmt, make_account):
     staff = make_account("staff", agency="dlh")
     changes = {
@@ -241,6 +252,7 @@ def test_statuses_read_as_open_or_closed(client, fmt, make_account):
     }
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_status_notes_are_the_latest_public_note(client, fmt, make_account):
     staff = make_account("staff", agency="dlh")
     complaint = report(client)
@@ -254,6 +266,7 @@ def test_status_notes_are_the_latest_public_note(client, fmt, make_account):
     assert shown(client, fmt, complaint)["status_notes"] == "Truk dijadwalkan besok pagi."
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_closed_requests_updated_datetime_is_when_it_was_closed(client, fmt, make_account):
     staff = make_account("staff", agency="dlh")
     complaint = report(client)
@@ -306,6 +319,7 @@ def add_complaints(app, count):
     return made
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_at_most_1000_requests_newest_first(app, client, fmt):
     # "Default query limit is a span of 90 days or first 1000 requests returned, whichever is
     # smallest."
@@ -313,6 +327,7 @@ def test_at_most_1000_requests_newest_first(app, client, fmt):
     assert ids(listed(client, fmt)) == made[:1000]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_pages_of_requests(app, client, fmt):
     made = add_complaints(app, 5)
     pages = [ids(listed(client, fmt, page=page, page_size=2)) for page in (1, 2, 3, 4)]
@@ -329,6 +344,7 @@ def test_a_page_that_cannot_be_is_a_bad_request(client, fmt, paging):
 # --- extension filters -----------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_updated_after_and_before_select_by_updated_datetime(app, client, fmt):
     ten, five, today = report(client), report(client), report(client)
     set_columns(app, ten, created_at=days_ago(12), updated_at=days_ago(10))
@@ -340,6 +356,7 @@ def test_updated_after_and_before_select_by_updated_datetime(app, client, fmt):
     assert sorted(ids(listed(client, fmt, **between))) == sorted([ten, five])
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_lat_long_and_radius_select_requests_nearby(client, fmt):
     here = report(client, point=MONAS)
     there = report(client, point=north_of(MONAS, 2000))
@@ -348,6 +365,7 @@ def test_lat_long_and_radius_select_requests_nearby(client, fmt):
     assert sorted(ids(listed(client, fmt, **near, radius=3000))) == sorted([here, there])
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_bounding_box_selects_the_requests_inside(client, fmt):
     monas = report(client, point=MONAS)
     report(client, point=PLUIT)
@@ -366,6 +384,7 @@ def test_a_place_that_cannot_be_is_a_bad_request(client, fmt, place):
 # --- extensions=true -------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("public_works", "routing")
 def test_extensions_add_attributes_photos_and_the_public_history(client, fmt, make_account):
     staff = make_account("staff", agency="dpu")
     body = {
@@ -403,6 +422,7 @@ def test_extensions_add_attributes_photos_and_the_public_history(client, fmt, ma
     assert "Pompa cadangan rusak." not in answer.text
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_extensions_false_is_the_plain_answer(client, fmt):
     report(client)
     assert listed(client, fmt, extensions="false") == listed(client, fmt)

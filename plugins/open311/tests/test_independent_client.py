@@ -11,6 +11,8 @@ import pytest
 import requests
 from georeport import GeoReport
 
+pytestmark = pytest.mark.needs_plugins("sanitation")
+
 FLOODING = {
     "service_code": "flooding",
     "lat": "-6.1754",
@@ -25,6 +27,7 @@ def as_list(items):
     return items if isinstance(items, list) else [items]
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_an_independent_client_reads_what_a_partner_filed(live_server, api_key, fmt):
     filed = requests.post(
         f"{live_server}/open311/v2/requests.{fmt}", data={"api_key": api_key, **FLOODING}, timeout=5

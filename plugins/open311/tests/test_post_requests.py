@@ -71,6 +71,7 @@ def stored_count(client):
 # --- the answer and the complaint it makes ---------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_request_is_answered_with_its_id_and_no_token(client, fmt, api_key):
     request = created(post(client, fmt, {"api_key": api_key, **GARBAGE}))
     # realtime: the id at once; "token ... should not be returned if service_request_id is
@@ -78,6 +79,7 @@ def test_a_request_is_answered_with_its_id_and_no_token(client, fmt, api_key):
     assert request["service_request_id"].isdigit()
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_the_request_is_a_routed_complaint_in_the_native_api(client, fmt, api_key):
     request_id = submit(client, api_key, fmt)
     complaint = native(client, request_id)
@@ -89,6 +91,7 @@ def test_the_request_is_a_routed_complaint_in_the_native_api(client, fmt, api_ke
     assert (complaint["lat"], complaint["lon"]) == pytest.approx(MONAS)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_the_request_reads_back_as_it_was_sent(client, fmt, api_key):
     request = shown(client, fmt, submit(client, api_key, fmt))
     assert request["service_code"] == "garbage"
@@ -99,6 +102,7 @@ def test_the_request_reads_back_as_it_was_sent(client, fmt, api_key):
     assert (request["lat"], request["long"]) == pytest.approx(MONAS)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_request_reaches_the_public_live_feed(live_server, live_client, api_key):
     anonymous = live_client()
     response = requests.post(
@@ -126,6 +130,7 @@ def test_a_request_with_a_wrong_key_is_forbidden(client, fmt, api_key):
     assert stored_count(client) == 0
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_revoked_key_is_forbidden(client, fmt, runner):
     key = create_key(runner, "retired-app")
     submit(client, key, fmt)
@@ -177,6 +182,7 @@ def gambir():
     return shape(feature["geometry"])
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 @pytest.mark.parametrize(
     "address",
     [
@@ -197,6 +203,7 @@ def test_an_address_string_naming_a_district_locates_the_request(
     assert shown(client, fmt, request_id)["address"] == address
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_lat_and_long_place_the_request_and_the_address_string_describes_it(
     client, fmt, api_key, districts
 ):
@@ -207,6 +214,7 @@ def test_lat_and_long_place_the_request_and_the_address_string_describes_it(
     assert request["address"] == "Halte Monas, Gambir"
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 @pytest.mark.parametrize(
     "location",
     [
@@ -235,12 +243,14 @@ def attributes_of(client, request_id):
     return native(client, request_id)["attributes"]
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_a_number_answer_is_kept_as_a_number(client, fmt, api_key):
     form = {**GARBAGE, "service_code": "flooding", "attribute[water_depth_cm]": "40"}
     request_id = submit(client, api_key, fmt, **form)
     assert attributes_of(client, request_id) == {"water_depth_cm": 40}
 
 
+@pytest.mark.needs_plugins("public_works")
 @pytest.mark.parametrize(
     "hazards",
     [
@@ -260,6 +270,7 @@ def test_a_multivaluelist_answer_keeps_every_value(client, fmt, api_key, fallen_
     }
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_every_datatype_is_answered(client, fmt, api_key, fallen_tree):
     form = {
         **GARBAGE,
@@ -282,6 +293,7 @@ def test_every_datatype_is_answered(client, fmt, api_key, fallen_tree):
     }
 
 
+@pytest.mark.needs_plugins("public_works")
 @pytest.mark.parametrize(
     "answers",
     [
@@ -303,6 +315,7 @@ def test_wrong_answers_are_a_bad_request(client, fmt, api_key, fallen_tree, answ
 # --- description -----------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_description_round_trips_in_utf_8_with_its_line_breaks(client, fmt, api_key):
     description = "Sampah — di depan «café» Ñ\nsudah 3 hari 日本"
     body = urlencode({"api_key": api_key, **GARBAGE, "description": description})
@@ -316,6 +329,7 @@ def test_the_description_round_trips_in_utf_8_with_its_line_breaks(client, fmt, 
     assert shown(client, fmt, request_id)["description"] == description
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_description_over_4000_characters_is_a_bad_request(client, fmt, api_key):
     # "free form text limited to 4,000 characters"
     form = {"api_key": api_key, **GARBAGE, "description": "s" * 4001}
@@ -326,12 +340,14 @@ def test_a_description_over_4000_characters_is_a_bad_request(client, fmt, api_ke
 # --- media -----------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_media_url_is_kept_as_the_requests_media(client, fmt, api_key):
     url = "https://photos.example.org/sampah/halte.jpg"
     request_id = submit(client, api_key, fmt, media_url=url)
     assert shown(client, fmt, request_id)["media_url"] == url
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "ftp://example.org/a.jpg", "file:///etc/passwd", "halte.jpg"]
 )
@@ -339,6 +355,7 @@ def test_a_media_url_that_is_no_web_address_is_a_bad_request(client, fmt, api_ke
     expect_error(post(client, fmt, {"api_key": api_key, **GARBAGE, "media_url": url}), 400)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_an_uploaded_photo_becomes_the_requests_media(client, fmt, api_key):
     form = {"api_key": api_key, **GARBAGE, "media": (io.BytesIO(jpeg()), "sampah.jpg")}
     answer = post(client, fmt, form, content_type="multipart/form-data")
@@ -351,6 +368,7 @@ def test_an_uploaded_photo_becomes_the_requests_media(client, fmt, api_key):
     assert Image.open(io.BytesIO(photo.data)).size == (64, 48)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_an_upload_that_is_no_photo_is_a_bad_request(client, fmt, api_key):
     document = io.BytesIO(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
     form = {"api_key": api_key, **GARBAGE, "media": (document, "sampah.jpg")}
@@ -361,6 +379,7 @@ def test_an_upload_that_is_no_photo_is_a_bad_request(client, fmt, api_key):
 # --- personal data ---------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize("device_field", ["device_id", "deviceid"])
 def test_personal_data_is_accepted_and_never_shown_again(client, api_key, device_field):
     personal = {**PERSONAL, device_field: "device-7f3a9c1e"}

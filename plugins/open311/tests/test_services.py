@@ -39,6 +39,7 @@ def test_every_public_category_is_a_service_and_no_police_one(app, client, fmt):
     assert POLICE_CATEGORIES.isdisjoint(public)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_service_carries_its_name_group_keywords_and_type(client, fmt):
     garbage = services(client, fmt)["garbage"]
     assert garbage["service_name"] == "Pile of garbage"
@@ -51,6 +52,7 @@ def test_a_service_carries_its_name_group_keywords_and_type(client, fmt):
     assert garbage["metadata"] is False
 
 
+@pytest.mark.needs_plugins("cctv", "public_works")
 def test_a_category_with_questions_has_metadata(client, fmt):
     found = services(client, fmt)
     assert found["flooding"]["metadata"] is True
@@ -58,6 +60,7 @@ def test_a_category_with_questions_has_metadata(client, fmt):
     assert found["pothole"]["metadata"] is False
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_a_category_without_a_group_is_grouped_under_its_agency(client, fmt, fallen_tree):
     tree = services(client, fmt)[fallen_tree]
     assert tree["group"] == "Dinas Pekerjaan Umum"
@@ -65,6 +68,7 @@ def test_a_category_without_a_group_is_grouped_under_its_agency(client, fmt, fal
     assert tree["metadata"] is True
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize(
     ("language", "name"), [("id", "Sampah menumpuk"), ("en", "Pile of garbage")]
 )
@@ -73,6 +77,7 @@ def test_service_names_are_in_the_callers_language(client, fmt, language, name):
     assert found["garbage"]["service_name"] == name
 
 
+@pytest.mark.needs_plugins("police")
 def test_police_categories_are_listed_to_a_partner_with_a_key(client, fmt, api_key):
     assert set(services(client, fmt, api_key=api_key)) >= POLICE_CATEGORIES
     assert POLICE_CATEGORIES.isdisjoint(services(client, fmt))
@@ -81,6 +86,7 @@ def test_police_categories_are_listed_to_a_partner_with_a_key(client, fmt, api_k
 # --- one definition --------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_a_definition_describes_the_categorys_question(client, fmt):
     flooding = definition(client, fmt, "flooding")
     assert flooding["service_code"] == "flooding"
@@ -94,6 +100,7 @@ def test_a_definition_describes_the_categorys_question(client, fmt):
     assert depth.get("values") in (None, [])
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_every_datatype_keeps_its_order_requirement_and_values(client, fmt, fallen_tree):
     attributes = definition(client, fmt, fallen_tree)["attributes"]
     by_order = sorted(attributes, key=lambda attribute: attribute["order"])
@@ -112,6 +119,7 @@ def test_every_datatype_keeps_its_order_requirement_and_values(client, fmt, fall
     assert [value["key"] for value in by_order[1]["values"]] == ["power_line", "car", "fire"]
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_a_definition_says_the_same_in_xml_and_json(client, fallen_tree):
     xml = call(client, "GET", f"/open311/v2/services/{fallen_tree}", "xml")
     assert typed(xml.body, document("service_definition")) == definition(
@@ -119,10 +127,12 @@ def test_a_definition_says_the_same_in_xml_and_json(client, fallen_tree):
     )
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_category_without_questions_has_a_definition_without_attributes(client, fmt):
     assert definition(client, fmt, "garbage") == {"service_code": "garbage", "attributes": []}
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_metadata_is_true_exactly_for_services_whose_definition_asks_something(
     client, fmt, fallen_tree
 ):
@@ -135,6 +145,7 @@ def test_an_unknown_service_code_is_not_found(client, fmt):
     expect_error(call(client, "GET", "/open311/v2/services/no_such_service", fmt), 404)
 
 
+@pytest.mark.needs_plugins("police")
 def test_a_police_definition_is_not_found_without_a_key_and_found_with_one(client, fmt, api_key):
     expect_error(call(client, "GET", "/open311/v2/services/crime", fmt), 404)
     assert definition(client, fmt, "crime", api_key=api_key)["service_code"] == "crime"

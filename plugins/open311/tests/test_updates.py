@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from plugins.open311.tests.helpers import (
     call,
     create_key,
@@ -69,6 +71,7 @@ def open311_request(client, complaint):
 # --- POST ------------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_an_agencys_system_moves_its_complaint_on(client, fmt, agency_key, make_account):
     complaint = report(client)
     update_id = accepted(post_update(client, fmt, update_form(agency_key("dlh"), complaint)))
@@ -82,6 +85,7 @@ def test_an_agencys_system_moves_its_complaint_on(client, fmt, agency_key, make_
     assert request["status_notes"] == SENT
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_the_same_update_sent_twice_changes_the_complaint_once(
     client, fmt, agency_key, make_account
 ):
@@ -99,6 +103,7 @@ def test_the_same_update_sent_twice_changes_the_complaint_once(
     assert [update["update_id"] for update in mine] == [first]
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_a_closing_update_closes_the_request(client, fmt, agency_key):
     complaint = report(client)
     form = update_form(
@@ -110,6 +115,7 @@ def test_a_closing_update_closes_the_request(client, fmt, agency_key):
     assert request["status_notes"] == "Sudah dibersihkan."
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_an_update_needs_its_agencys_key(client, fmt, runner, api_key, agency_key, make_account):
     staff = make_account("staff", agency="dlh")
     complaint = report(client)  # garbage: DLH's
@@ -125,11 +131,13 @@ def test_an_update_needs_its_agencys_key(client, fmt, runner, api_key, agency_ke
     assert history_notes(client, complaint, staff) == []
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_an_update_for_an_unknown_request_is_not_found(client, fmt, agency_key):
     form = update_form(agency_key("dlh"), "999999")
     expect_error(post_update(client, fmt, form), 404)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_an_update_that_cannot_be_is_a_bad_request(client, fmt, agency_key, make_account):
     staff = make_account("staff", agency="dlh")
     complaint = report(client)
@@ -149,6 +157,7 @@ def test_an_update_that_cannot_be_is_a_bad_request(client, fmt, agency_key, make
 # --- GET -------------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_updates_list_the_public_changes_of_requests(client, fmt, agency_key, make_account):
     staff = make_account("staff", agency="dlh")
     by_staff, by_system = report(client), report(client)
@@ -180,6 +189,7 @@ def test_updates_list_the_public_changes_of_requests(client, fmt, agency_key, ma
     assert "Catatan internal" not in str(found)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_updates_are_chosen_by_their_date(client, fmt, agency_key):
     complaint = report(client)
     accepted(post_update(client, fmt, update_form(agency_key("dlh"), complaint)))
@@ -211,6 +221,7 @@ def test_an_updates_window_over_90_days_is_a_bad_request(client, fmt):
     expect_error(answer, 400)
 
 
+@pytest.mark.needs_plugins("routing", "sanitation")
 def test_updates_say_the_same_in_xml_and_json(client, agency_key):
     complaint = report(client)
     accepted(post_update(client, "json", update_form(agency_key("dlh"), complaint)))

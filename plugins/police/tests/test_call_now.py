@@ -28,6 +28,7 @@ def fill_emergency(page: Page) -> None:
     page.get_by_label("Longitude").fill(MONAS[1])
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_form_shows_the_line_to_call_as_soon_as_an_emergency_is_chosen(live_server, open_page):
     page = open_page(viewport=PHONE, is_mobile=True, has_touch=True)
     page.goto(f"{live_server}/report")

@@ -28,6 +28,7 @@ def categories(client):
     return {category["code"]: category for category in client.get("/api/v1/categories").json}
 
 
+@pytest.mark.needs_plugins("routing", "transport")
 def test_emergencies_go_straight_to_the_police_by_their_rules(client):
     crime = file(client, "crime")
     accident = file(client, "accident", "Tabrakan motor di perempatan")
@@ -37,6 +38,7 @@ def test_emergencies_go_straight_to_the_police_by_their_rules(client):
     assert accident["involved"] == ["dishub"]
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize("app_settings", [EVERYTHING_TO_TRIAGE])
 def test_an_emergency_skips_triage_even_when_a_rule_sends_everything_there(client):
     assert file(client, "garbage", "Sampah menumpuk")["agency"] == "triage"
@@ -51,6 +53,7 @@ def test_an_emergency_skips_triage_even_when_a_rule_sends_everything_there(clien
     )
 
 
+@pytest.mark.needs_plugins("transport")
 @pytest.mark.parametrize(
     "app_plugins", [[plugin for plugin in in_tree_plugins() if plugin[0] != "routing"]]
 )
@@ -62,6 +65,7 @@ def test_without_the_routing_plugin_emergencies_still_reach_the_police(client):
     assert file(client, "disturbance", "Ribut tetangga")["agency"] == "triage"
 
 
+@pytest.mark.needs_plugins("dispatch")
 def test_the_nearest_patrol_is_offered_an_emergency_at_once(client, make_account):
     near, far = make_account("officer", agency="polda"), make_account("officer", agency="polda")
     for patrol, metres in ((far, 600), (near, 150)):
@@ -76,6 +80,7 @@ def test_the_nearest_patrol_is_offered_an_emergency_at_once(client, make_account
     assert me(client, far)["offer"] is None
 
 
+@pytest.mark.needs_plugins("dispatch", "sanitation")
 def test_the_patrol_s_phone_and_the_duty_room_hear_an_emergency_live(
     client, make_account, live_client
 ):
@@ -96,6 +101,7 @@ def test_the_patrol_s_phone_and_the_duty_room_hear_an_emergency_live(
     assert other_agency.named("complaint.created") == []
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_emergency_categories_name_the_line_to_call(client):
     listed = categories(client)
 
@@ -113,6 +119,7 @@ def test_the_line_to_call_comes_from_the_police_settings(client):
     assert categories(client)["crime"]["call_now"] == {"number": "112", "label": "Polisi: 112"}
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_category_may_name_a_fixed_line_of_its_own(client, register_plugin):
     class Ambulance:
         @hookimpl

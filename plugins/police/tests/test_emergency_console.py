@@ -87,6 +87,7 @@ def pattern(played: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"frequency": tone["frequency"], "type": tone["type"]} for tone in played]
 
 
+@pytest.mark.needs_plugins("routing")
 def test_an_emergency_sounds_a_siren_and_is_marked_in_the_queue(
     live_server, open_page, make_account
 ):

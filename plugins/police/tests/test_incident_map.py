@@ -18,6 +18,7 @@ def test_a_visitor_signs_in_before_the_incident_map(client):
     assert response.headers["Location"] == "/login?next=/police/incidents"
 
 
+@pytest.mark.needs_plugins("sanitation", "transport")
 @pytest.mark.parametrize(
     ("role", "agency"),
     [("resident", None), ("staff", "dlh"), ("head", "dishub"), ("officer", "polda")],
@@ -42,6 +43,7 @@ def test_police_staff_heads_and_admins_open_the_incident_map(client, make_accoun
     assert b'data-agency="polda"' in response.data
 
 
+@pytest.mark.needs_plugins("sanitation")
 @pytest.mark.parametrize(
     ("role", "agency", "linked"),
     [

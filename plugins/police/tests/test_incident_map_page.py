@@ -15,7 +15,10 @@ from playwright.sync_api import expect
 
 from core.testing import fits_width, sign_in
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["sqlite"], indirect=True),
+    pytest.mark.needs_plugins("sanitation"),
+]
 
 PHONE = {"width": 360, "height": 740}
 
@@ -35,6 +38,7 @@ def change(live_server: str, complaint_id: int, headers: dict[str, str], **body:
     assert answer.status_code == 200, answer.text
 
 
+@pytest.mark.needs_plugins("routing")
 def test_the_incident_map_shows_a_new_incident_live_on_a_phone(
     live_server, open_page, make_account
 ):

@@ -141,6 +141,7 @@ def counts(found):
     return {name: found[name] for name in (*names, "overdue")}
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_todays_figures_of_an_agency_in_the_citys_day(app, today):
     found = figures(app, DLH_HEAD, agency="dlh")
     assert counts(found) == {
@@ -155,6 +156,7 @@ def test_todays_figures_of_an_agency_in_the_citys_day(app, today):
     assert (found["since"], found["until"]) == (MIDNIGHT, NOW)
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_todays_figures_of_the_city_count_only_what_the_visitor_may_see(app, today):
     assert counts(figures(app, ANYONE)) == {
         "received": 5,  # the confidential one aside, the pothole in
@@ -173,6 +175,7 @@ def test_nothing_today_has_no_rate(app):
     assert found["acknowledged_within_sla_rate"] is None
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_overdue_complaints_longest_waiting_first_with_the_deadline_missed(app, today):
     with app.app_context():
         found = overdue_complaints(DLH_HEAD, {"agency": "dlh"}, NOW)
@@ -227,6 +230,7 @@ def trend(app, actor, **filters):
         return daily_trend(actor, filters, NOW, JAKARTA)
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_the_trend_counts_received_and_resolved_per_day_of_the_city(app, fortnight):
     days = trend(app, ADMIN, agency="dlh")
     assert len(days) == 14
@@ -243,6 +247,7 @@ def test_the_trend_counts_received_and_resolved_per_day_of_the_city(app, fortnig
     }
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_the_trend_of_the_city_has_every_agency(app, fortnight):
     days = {row["day"]: row["received"] for row in trend(app, ADMIN)}
     assert days[date(2026, 3, 7)] == 2
@@ -304,6 +309,7 @@ def figure(html, name):
     return int(found.group(1))
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_a_head_sees_his_agencys_day_and_fortnight_and_the_live_parts(
     app, client, frozen, make_account
 ):
@@ -328,6 +334,7 @@ def test_a_head_sees_his_agencys_day_and_fortnight_and_the_live_parts(
     assert 'id="officers-agency"' not in html  # his own agency's officers: nothing to choose
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_staff_get_the_map_but_not_the_heads_alerts(client, make_account):
     html = page_html(client, make_account("staff", agency="dlh").headers)
     assert 'id="field-map"' in html and 'id="breaches"' not in html
@@ -340,6 +347,7 @@ def test_an_admin_sees_the_city_and_chooses_whose_officers_to_see(client, make_a
     assert '<label for="officers-agency">' in html and '<select id="officers-agency">' in html
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_resident_sees_the_citys_figures_without_scripts(app, client, frozen, make_account):
     add_complaints(app, complaint(created_at=NOW - hours(1)))
     html = page_html(client, make_account("resident").headers)
@@ -368,6 +376,7 @@ def open_dashboard(open_page, live_server, email):
     return page
 
 
+@pytest.mark.needs_plugins("dispatch", "sanitation")
 @in_the_browser
 def test_a_head_sees_his_officers_and_hears_breaches_live(
     app, live_server, open_page, make_account
@@ -421,6 +430,7 @@ def test_a_head_sees_his_officers_and_hears_breaches_live(
     assert fits_width(page, PHONE["width"])
 
 
+@pytest.mark.needs_plugins("dispatch", "sanitation")
 @in_the_browser
 def test_an_admin_chooses_an_agency_to_see_its_officers(live_server, open_page, make_account):
     admin = make_account("admin")
@@ -437,6 +447,7 @@ def test_an_admin_chooses_an_agency_to_see_its_officers(live_server, open_page, 
     assert fits_width(page, PHONE["width"])
 
 
+@pytest.mark.needs_plugins("sanitation")
 @in_the_browser
 @pytest.mark.parametrize("app_plugins", [False], indirect=True)
 def test_without_dispatch_the_officers_map_is_hidden(live_server, open_page, make_account):

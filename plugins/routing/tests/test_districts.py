@@ -501,6 +501,7 @@ def test_the_grid_index_agrees_with_testing_every_polygon():
         assert [found.code for found in index.locate(lat=lat, lon=lon)] == every_polygon(lon, lat)
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_areas_are_listed_for_the_lists_district_filter(app, client):
     with app.app_context():
         load_demo_districts(db.session())

@@ -87,6 +87,7 @@ def features(response) -> list[dict]:
 # --- the formats -----------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation")
 def test_csv_has_a_header_row_and_a_row_per_complaint(client, complaints):
     response = client.get(CSV_URL)
     assert response.mimetype == "text/csv"
@@ -113,6 +114,7 @@ def test_csv_has_a_header_row_and_a_row_per_complaint(client, complaints):
     assert rows[1]["description"] == "Jalan berlubang, dalam"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_geojson_is_an_rfc_7946_feature_collection(client, complaints):
     response = client.get(GEOJSON_URL)
     assert response.mimetype == "application/geo+json"
@@ -138,6 +140,7 @@ def test_an_empty_export_is_still_well_formed(client):
     assert features(client.get(GEOJSON_URL)) == []
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_rows_arrive_in_batches_in_order(client, app, monkeypatch):
     monkeypatch.setattr(exports, "BATCH_SIZE", 2)
     ids = add_complaints(app, *(complaint(created_at=START) for _ in range(5)))
@@ -145,6 +148,7 @@ def test_rows_arrive_in_batches_in_order(client, app, monkeypatch):
     assert [feature["id"] for feature in features(client.get(GEOJSON_URL))] == ids
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_formula_in_a_description_is_defused_in_csv(client, app):
     add_complaints(app, complaint(description='=HYPERLINK("http://evil.example","klik")'))
     [row] = csv_rows(client.get(CSV_URL))
@@ -156,6 +160,7 @@ def test_a_formula_in_a_description_is_defused_in_csv(client, app):
 # --- privacy ---------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation")
 @pytest.mark.parametrize("url", [CSV_URL, GEOJSON_URL])
 def test_no_personal_data_in_any_export(client, complaints, make_account, url):
     staff = make_account("staff", agency="dlh")
@@ -168,6 +173,7 @@ def test_no_personal_data_in_any_export(client, complaints, make_account, url):
             assert field not in body
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation")
 @pytest.mark.parametrize("url", [CSV_URL, GEOJSON_URL])
 def test_a_confidential_complaint_is_in_no_public_export(client, complaints, make_account, url):
     confidential = str(complaints["confidential"])
@@ -196,6 +202,7 @@ def _ids(response, url: str) -> set[str]:
 # --- filters and the size limit --------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation")
 def test_exports_take_the_filters_of_the_complaint_list(client, complaints):
     def ids(**params):
         return [int(row["id"]) for row in csv_rows(client.get(CSV_URL, query_string=params))]
@@ -220,6 +227,7 @@ def test_bad_filters_are_refused(client, params):
         assert response.json["error"]["code"] == "validation_failed"
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation")
 @pytest.mark.parametrize("app_settings", [{"routing": {"export_max_rows": 2}}])
 def test_an_export_larger_than_the_limit_is_refused_not_cut(client, complaints):
     for url in (CSV_URL, GEOJSON_URL):

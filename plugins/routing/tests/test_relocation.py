@@ -6,6 +6,8 @@ import pytest
 
 from core.cli import main
 
+pytestmark = pytest.mark.needs_plugins("sanitation")
+
 MONAS = {"lat": -6.1754, "lon": 106.8272}
 PLUIT = {"lat": -6.1170, "lon": 106.7900}
 TAMAN_MENTENG = {"lat": -6.1963, "lon": 106.8326}

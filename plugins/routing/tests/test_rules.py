@@ -157,6 +157,7 @@ def app_settings():
     }
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation", "transport")
 def test_hook_register_routing_rules(client):
     response = client.post(
         "/api/v1/complaints",
@@ -168,6 +169,7 @@ def test_hook_register_routing_rules(client):
     assert "Dinas Perhubungan" in response.json["routing"]["reason"]
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_every_category_has_a_rule_so_none_goes_to_triage_by_accident(client):
     for category in client.get("/api/v1/categories").json:
         body = {"category": category["code"], "description": "Laporan warga", **MONAS}
@@ -175,6 +177,7 @@ def test_every_category_has_a_rule_so_none_goes_to_triage_by_accident(client):
         assert routed["agency"] == category["agency"], category["code"]
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_a_category_no_rule_covers_goes_to_triage_visibly(client, register_plugin):
     class Stray:
         @hookimpl
@@ -189,6 +192,7 @@ def test_a_category_no_rule_covers_goes_to_triage_visibly(client, register_plugi
     assert routed["routing"]["rule"] == "core.triage"
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_explain_shows_the_decision_and_every_rule(client, make_account):
     staff = make_account("staff", agency="dlh")
     night = datetime(2026, 11, 28, 23, 30, tzinfo=JAKARTA).isoformat()
@@ -219,6 +223,7 @@ def test_explain_shows_the_decision_and_every_rule(client, make_account):
     assert "outside 22:00-05:00" in by_day["rules"][0]["reasons"][0]
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_rule_hours_are_the_city_s_local_time(client, make_account):
     """16:30 UTC is 23:30 in Jakarta: the night rule holds."""
     staff = make_account("staff", agency="dlh")
@@ -230,6 +235,7 @@ def test_rule_hours_are_the_city_s_local_time(client, make_account):
     assert explained["decision"]["rule"] == "city.night-garbage"
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 @pytest.mark.parametrize("role, status", [(None, 401), ("resident", 403), ("officer", 403)])
 def test_explain_is_for_staff(client, make_account, role, status):
     headers = (
@@ -239,6 +245,7 @@ def test_explain_is_for_staff(client, make_account, role, status):
     assert client.post("/api/v1/routing/explain", json=body, headers=headers).status_code == status
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation")
 def test_explain_refuses_an_unknown_category(client, make_account):
     staff = make_account("staff", agency="dlh")
     response = client.post(
@@ -260,6 +267,7 @@ def test_a_bad_config_rule_stops_the_start(tmp_path, database_url):
         create_app(config=settings, plugins=in_tree_plugins())
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_intake_names_the_district_and_district_rules_apply(client, runner, app):
     from core.cli import main
 
@@ -289,7 +297,7 @@ def test_intake_names_the_district_and_district_rules_apply(client, runner, app)
     north = client.post("/api/v1/complaints", json={**flood, **pluit}).json["routing"]
     assert (north["rule"], north["district"]) == ("city.north-floods", "jkt-utara-penjaringan")
     centre = client.post("/api/v1/complaints", json={**flood, **MONAS}).json["routing"]
-    assert centre["rule"] == "public_works.flooding"
+    assert centre["rule"] == "public_works.sudin-jakpus"
 
 
 def test_rules_without_a_category_apply_to_every_category_in_order():

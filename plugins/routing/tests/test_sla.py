@@ -96,6 +96,7 @@ def move_into_the_past(app, complaint_id, by):
 # --- breaches --------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_breach_with_a_frozen_clock_marks_the_complaint_and_tells_the_agency_head(
     app, client, make_account, live_client, settings
 ):
@@ -122,6 +123,7 @@ def test_breach_with_a_frozen_clock_marks_the_complaint_and_tells_the_agency_hea
     assert breach.note.startswith("Not acknowledged by ")
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_no_breach_before_the_deadline(app, client):
     created = report(client)
     complaint, _ = stored(app, created["id"])
@@ -133,6 +135,7 @@ def test_no_breach_before_the_deadline(app, client):
     assert (complaint.overdue, events) == (None, [])
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_breach_is_marked_once_however_many_rounds_see_it(app, client):
     created = report(client)
     complaint, _ = stored(app, created["id"])
@@ -143,6 +146,7 @@ def test_a_breach_is_marked_once_however_many_rounds_see_it(app, client):
     assert kinds(stored(app, created["id"])[1]) == ["sla_breached"]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_resolve_deadline_is_breached_later_even_after_an_acknowledge_breach(
     app, client, make_account
 ):
@@ -163,6 +167,7 @@ def test_the_resolve_deadline_is_breached_later_even_after_an_acknowledge_breach
     assert client.get(url, headers=staff.headers).json["sla"]["overdue"] == "resolve"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_waiting_complaint_is_not_breached_and_its_deadline_moves_back_when_it_resumes(
     app, client, make_account
 ):
@@ -190,6 +195,7 @@ def test_a_waiting_complaint_is_not_breached_and_its_deadline_moves_back_when_it
 # --- escalations -----------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_each_escalation_fires_once_when_its_hours_have_passed(app, client):
     created = report(client)
     complaint, _ = stored(app, created["id"])
@@ -209,6 +215,7 @@ def test_each_escalation_fires_once_when_its_hours_have_passed(app, client):
     ]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_an_escalation_skips_complaints_no_longer_in_its_statuses(app, client, make_account):
     created = report(client)
     staff = make_account("staff", agency=created["agency"])
@@ -219,6 +226,7 @@ def test_an_escalation_skips_complaints_no_longer_in_its_statuses(app, client, m
     assert sweep_at(app, complaint.assigned_at + timedelta(hours=9)).escalated == 0
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_an_escalation_tells_the_head_live(app, client, make_account, live_client):
     created = report(client)
     head = live_client(token=make_account("head", agency=created["agency"]).token)
@@ -272,6 +280,7 @@ def resolved_complaint(app, client, headers=None):
     return created, now
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_resolved_complaint_closes_itself_after_the_configured_days_and_not_before(app, client):
     created, resolved_at = resolved_complaint(app, client)
 
@@ -287,6 +296,7 @@ def test_a_resolved_complaint_closes_itself_after_the_configured_days_and_not_be
     assert client.get(f"/api/v1/complaints/{created['id']}").json["status"] == "closed"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_complaint_its_reporter_reopened_is_not_closed(app, client, make_account):
     reporter = make_account("resident")
     created, resolved_at = resolved_complaint(app, client, reporter.headers)
@@ -303,6 +313,7 @@ def test_a_complaint_its_reporter_reopened_is_not_closed(app, client, make_accou
     assert stored(app, created["id"])[0].status == "open"
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_auto_close_days_zero_never_closes(app, client):
     app.config["SMARTCITY"]["routing"] = {"auto_close_days": 0}
     created, resolved_at = resolved_complaint(app, client)
@@ -314,6 +325,7 @@ def test_auto_close_days_zero_never_closes(app, client):
 # --- one worker per deployment ---------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_two_workers_sweeping_the_same_breach_record_it_once(app, client, settings):
     created = report(client)
     complaint, _ = stored(app, created["id"])
@@ -325,6 +337,7 @@ def test_two_workers_sweeping_the_same_breach_record_it_once(app, client, settin
     assert kinds(stored(app, created["id"])[1]) == ["sla_breached"]
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_a_breach_another_worker_marked_meanwhile_is_left_to_it(app, client, monkeypatch):
     """Without the lease (one ran out mid-round), the version column still keeps one event."""
     created = report(client)
@@ -357,6 +370,7 @@ def test_a_failing_round_is_logged_and_the_watch_goes_on(app, settings, monkeypa
     assert "SLA watch round failed" in caplog.text
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_serving_starts_the_sla_watch(app, client):
     """The routing plugin starts the watch when the server starts, and it keeps watching."""
     created = report(client)

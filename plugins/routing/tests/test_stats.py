@@ -152,6 +152,7 @@ SANITATION_FIGURES = {
 }
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 def test_figures_of_a_known_data_set_per_agency(client, city):
     agencies = stats(client)["agencies"]
     assert [unit["code"] for unit in agencies] == ["dpu", "dlh", "dishub"]
@@ -168,6 +169,7 @@ def test_figures_of_a_known_data_set_per_agency(client, city):
     )
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 def test_a_unit_under_the_minimum_sample_has_a_score_but_no_rank(client, city):
     transport = by_code(stats(client)["agencies"])["dishub"]
     assert transport["received"] == 2
@@ -179,6 +181,7 @@ def test_a_unit_under_the_minimum_sample_has_a_score_but_no_rank(client, city):
     assert transport["note"] == "not ranked: fewer than 5 complaints"
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 @pytest.mark.parametrize("app_settings", [{}])
 def test_the_minimum_sample_is_twenty_by_default(client, city):
     body = stats(client)
@@ -191,6 +194,7 @@ def test_the_minimum_sample_is_twenty_by_default(client, city):
         )
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 def test_figures_per_district_carry_its_name(client, city):
     districts = stats(client)["districts"]
     assert [(unit["code"], unit["name"], unit["rank"]) for unit in districts] == [
@@ -203,6 +207,7 @@ def test_figures_per_district_carry_its_name(client, city):
     assert districts[2]["note"] == "not ranked: not located in a district"
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 def test_the_formula_and_the_window_are_published(client, city):
     body = stats(client)
     assert body["ranking"]["formula"] == RANKING_FORMULA
@@ -217,6 +222,7 @@ def test_the_formula_and_the_window_are_published(client, city):
     assert datetime.fromisoformat(body["window"]["until"]) == START + timedelta(days=10)
 
 
+@pytest.mark.needs_plugins("public_works", "sanitation", "transport")
 def test_equal_scores_share_a_rank(client, app):
     add_complaints(
         app,
@@ -259,6 +265,7 @@ def test_equal_scores_share_a_rank(client, app):
 # --- who sees what ---------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 def test_a_confidential_complaint_counts_only_for_those_who_may_see_it(client, city, make_account):
     assert by_code(stats(client)["agencies"])["dlh"]["received"] == 7
     resident = make_account("resident")
@@ -284,6 +291,7 @@ def test_a_confidential_complaint_counts_only_for_those_who_may_see_it(client, c
     }
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 def test_police_complaints_count_only_for_police_staff(client, city, make_account):
     assert "polda" not in by_code(stats(client)["agencies"])
     police = make_account("staff", agency="polda")
@@ -293,6 +301,7 @@ def test_police_complaints_count_only_for_police_staff(client, city, make_accoun
 # --- filters ---------------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 def test_filters_narrow_the_figures(client, city):
     only = stats(client, agency="dpu")
     assert [unit["code"] for unit in only["agencies"]] == ["dpu"]
@@ -302,6 +311,7 @@ def test_filters_narrow_the_figures(client, city):
     assert stats(client, **early)["agencies"] == []
 
 
+@pytest.mark.needs_plugins("sanitation")
 def test_the_window_is_the_last_thirty_days_by_default(client, app):
     add_complaints(
         app,
@@ -366,6 +376,7 @@ def table_rows(html: str, table_id: str) -> list[str]:
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in rows]
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 def test_dashboard_shows_the_figures_without_scripts(client, city):
     response = dashboard(client)
     assert response.status_code == 200
@@ -382,6 +393,7 @@ def test_dashboard_shows_the_figures_without_scripts(client, city):
     assert "<script src" not in html and 'type="module"' not in html
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 def test_dashboard_links_the_exports_with_its_filters(client, city):
     html = dashboard(client, agency="dlh").get_data(as_text=True)
     links = re.findall(r'href="(/api/v1/routing/exports/complaints\.(?:csv|geojson)[^"]*)"', html)
@@ -397,6 +409,7 @@ def test_dashboard_form_controls_have_labels(client):
     assert controls <= labelled
 
 
+@pytest.mark.needs_plugins("police", "public_works", "sanitation", "transport")
 def test_dashboard_counts_what_the_visitor_may_see(client, city, make_account):
     staff = make_account("staff", agency="dlh")
     rows = table_rows(dashboard(client, headers=staff.headers).get_data(as_text=True), "agencies")

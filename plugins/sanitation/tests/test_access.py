@@ -22,6 +22,7 @@ def account_headers(make_account: Any, role: str | None, agency: str | None) -> 
     return headers
 
 
+@pytest.mark.needs_plugins("police", "transport")
 @pytest.mark.parametrize(
     "role, agency, status",
     [
@@ -54,6 +55,7 @@ def test_the_page_sends_a_visitor_to_sign_in_first(client):
     assert response.headers["Location"] == "/login?next=/sanitation/hot-spots"
 
 
+@pytest.mark.needs_plugins("transport")
 @pytest.mark.parametrize(
     "role, agency, status",
     [
@@ -78,6 +80,7 @@ def test_the_page_refuses_a_week_that_is_not_one(client, make_account):
     assert response.status_code == 400
 
 
+@pytest.mark.needs_plugins("transport")
 @pytest.mark.parametrize(
     "role, agency, shown",
     [
@@ -97,6 +100,7 @@ def test_the_navigation_links_the_page_for_those_who_may_open_it(
     assert (f'href="{PAGE}"' in home) is shown
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_hot_spots_count_only_complaints_the_viewer_may_see(app, client, make_account):
     """Confidential garbage reports another agency owns: a hot spot for admins, not for DLH."""
     set_clock(app, datetime(2026, 11, 26, 5, tzinfo=UTC))

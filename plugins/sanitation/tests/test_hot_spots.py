@@ -111,6 +111,7 @@ def ranking(answer: dict[str, Any]) -> list[tuple[int, str, int, int, int]]:
 # --- the ranking -----------------------------------------------------------------------------
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_week_ranks_areas_by_complaints_then_rise_with_shared_ranks(
     client, known_complaints, dlh_staff
 ):
@@ -126,6 +127,7 @@ def test_week_ranks_areas_by_complaints_then_rise_with_shared_ranks(
     assert answer["categories"] == list(CATEGORY_CODES)
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_week_bounds_are_monday_to_monday_in_the_city_s_time_zone(
     client, known_complaints, dlh_staff
 ):
@@ -140,6 +142,7 @@ def test_week_bounds_are_monday_to_monday_in_the_city_s_time_zone(
     }
 
 
+@pytest.mark.needs_plugins("public_works")
 @pytest.mark.parametrize("app_settings", [{"sanitation": {"hot_spot_min_complaints": 1}}])
 def test_a_complaint_on_monday_night_in_the_city_counts_in_the_next_week(
     client, known_complaints, dlh_staff
@@ -150,6 +153,7 @@ def test_a_complaint_on_monday_night_in_the_city_counts_in_the_next_week(
     ]
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_areas_carry_their_name_centroid_and_latest_report(client, known_complaints, dlh_staff):
     spots = hot_spots(client, dlh_staff, week="2026-W48")["hot_spots"]
     by_code = {spot["area"]["code"]: spot for spot in spots}
@@ -166,6 +170,7 @@ def test_areas_carry_their_name_centroid_and_latest_report(client, known_complai
     assert [spot["area"]["name"] for spot in spots[:3]] == ["Tanah Abang", "Penjaringan", "Cakung"]
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_complaints_in_no_district_count_per_grid_square(client, known_complaints, dlh_staff):
     square = hot_spots(client, dlh_staff, week="2026-W48")["hot_spots"][-1]
     (south, west), (north, east) = square["area"]["bounds"]
@@ -181,6 +186,7 @@ def test_complaints_in_no_district_count_per_grid_square(client, known_complaint
     assert GRID.lon_degrees * 111_320 * 0.99420 == pytest.approx(250, rel=1e-3)
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_the_week_before_is_counted_against_its_own_week_before(
     client, known_complaints, dlh_staff
 ):
@@ -189,6 +195,7 @@ def test_the_week_before_is_counted_against_its_own_week_before(
     ]
 
 
+@pytest.mark.needs_plugins("public_works")
 @pytest.mark.parametrize(
     "app_settings, expected",
     [
@@ -215,11 +222,13 @@ def test_the_threshold_comes_from_the_settings(client, known_complaints, dlh_sta
     assert answer["min_complaints"] == (4 if len(expected) == 2 else 1)
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_limit_keeps_the_highest_ranked(client, known_complaints, dlh_staff):
     answer = hot_spots(client, dlh_staff, week="2026-W48", limit=2)
     assert [spot["rank"] for spot in answer["hot_spots"]] == [1, 2]
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_the_current_week_is_the_default(app, client, known_complaints, dlh_staff):
     set_clock(app, at(26, 5))  # Thursday noon in Jakarta
     answer = hot_spots(client, dlh_staff)
@@ -229,6 +238,7 @@ def test_the_current_week_is_the_default(app, client, known_complaints, dlh_staf
     assert hot_spots(client, dlh_staff)["window"]["week"] == "2026-W49"
 
 
+@pytest.mark.needs_plugins("public_works")
 def test_the_last_days_up_to_now_against_as_many_days_before(
     app, client, known_complaints, dlh_staff
 ):
