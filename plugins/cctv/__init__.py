@@ -3,6 +3,8 @@ through the server (cached, one fetch for everyone) and kept as evidence, and th
 
 from __future__ import annotations
 
+import csv
+import io
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -104,7 +106,11 @@ def load_demo(session: Session) -> None:
     from plugins.cctv.importer import camera_rows_from_csv, upsert_cameras
 
     text = resources.files("config").joinpath("demo/cameras.csv").read_text(encoding="utf-8")
-    upsert_cameras(session, camera_rows_from_csv(text))
+    named = {line["agency"] for line in csv.DictReader(io.StringIO(text)) if line["agency"]}
+    rows = camera_rows_from_csv(text, agencies=named)
+    # The cameras of an agency whose plugin is not loaded stay out of the demo.
+    loaded = catalog().agencies
+    upsert_cameras(session, [row for row in rows if row.agency_code in (None, *loaded)])
 
 
 @hookimpl
