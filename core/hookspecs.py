@@ -326,29 +326,34 @@ def find_asset(category: str, asset_id: str) -> Asset | None:
 
 
 @hookspec
-def cameras_along(geometry: dict[str, Any], within_m: float, actor: Actor) -> list[CameraSighting]:
-    """The cameras within ``within_m`` of a place, as ``actor`` may see them.
+def cameras_along(
+    geometries: list[dict[str, Any]], within_m: float, actor: Actor
+) -> list[list[CameraSighting]]:
+    """The cameras within ``within_m`` of each of several places, as ``actor`` may see them.
 
     Pages and plugins that show cameras beside their own map features ask this
     instead of importing a camera plugin (the transport plugin: the cameras along
-    a road segment, and their tags for the segment's suggested status). Every
-    plugin's answers are merged.
+    its road segments, and their tags for a segment's suggested status). A page
+    of many features asks once for all of them, so answer with one query, not
+    one per geometry. Every plugin's answers are merged, place by place.
 
     Arguments:
-        geometry: a GeoJSON geometry in WGS84: Point, LineString or
+        geometries: GeoJSON geometries in WGS84: Point, LineString or
             MultiLineString.
-        within_m: the greatest distance from the geometry, in metres.
+        within_m: the greatest distance from a geometry, in metres.
         actor: who will see the answer (``core.types.Actor``): cameras the
             actor may not see are left out.
 
-    Returns: ``core.types.CameraSighting`` items, nearest first, an empty list
-    when none. The cctv plugin answers from its camera registry.
+    Returns: one list a geometry, in the order given, each of
+    ``core.types.CameraSighting`` items nearest first (an empty list when none
+    is near it). The cctv plugin answers from its camera registry.
 
     Example::
 
         @hookimpl
-        def cameras_along(geometry, within_m, actor):
-            return [camera for camera in my_cameras(geometry, within_m) if camera.public]
+        def cameras_along(geometries, within_m, actor):
+            public = [camera for camera in MY_CAMERAS if camera.public]
+            return [near(public, geometry, within_m) for geometry in geometries]
     """
 
 

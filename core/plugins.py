@@ -142,10 +142,20 @@ class Hooks:
     def find_asset(self, category: str, asset_id: str) -> Any:
         return self.pm.hook.find_asset(category=category, asset_id=asset_id)
 
-    def cameras_along(self, geometry: dict[str, Any], within_m: float, actor: Any) -> list[Any]:
-        """Every plugin's cameras near the geometry, nearest first."""
-        found = self._collect("cameras_along", geometry=geometry, within_m=within_m, actor=actor)
-        return sorted(found, key=lambda camera: (camera.distance_m, camera.id))
+    def cameras_along(
+        self, geometries: list[dict[str, Any]], within_m: float, actor: Any
+    ) -> list[list[Any]]:
+        """Every plugin's cameras near each geometry: one list a geometry, nearest first."""
+        answers = self.pm.hook.cameras_along(geometries=geometries, within_m=within_m, actor=actor)
+        merged: list[list[Any]] = [[] for _ in geometries]
+        for answer in answers:
+            if len(answer) != len(geometries):
+                raise ValueError("cameras_along must answer one list for each geometry")
+            for found, sightings in zip(merged, answer, strict=True):
+                found.extend(sightings)
+        return [
+            sorted(found, key=lambda camera: (camera.distance_m, camera.id)) for found in merged
+        ]
 
     def route_complaint(self, draft: Any) -> Any:
         return self.pm.hook.route_complaint(draft=draft)

@@ -140,12 +140,17 @@ def complaint_api_extra(complaint: Complaint, actor: Actor) -> dict[str, Any] | 
 
 
 @hookimpl
-def cameras_along(geometry: dict[str, Any], within_m: float, actor: Actor) -> list[CameraSighting]:
-    """The cameras within ``within_m`` of the geometry that the actor may see, nearest first."""
+def cameras_along(
+    geometries: list[dict[str, Any]], within_m: float, actor: Actor
+) -> list[list[CameraSighting]]:
+    """For each geometry, the cameras within ``within_m`` that the actor may see, nearest first."""
     from plugins.cctv.nearby import cameras_along as found_along
     from plugins.cctv.views import camera_sighting
 
-    return [camera_sighting(item) for item in found_along(actor, geometry, within_m)]
+    return [
+        [camera_sighting(item) for item in found]
+        for found in found_along(actor, geometries, within_m)
+    ]
 
 
 @hookimpl

@@ -90,24 +90,57 @@ def nearest_cameras(
     return found[:k]
 
 
-def cameras_along(actor: Actor, geometry: dict[str, Any], within_m: float) -> list[NearbyCamera]:
-    """The cameras the actor may see within ``within_m`` of a GeoJSON Point, LineString or
-    MultiLineString, nearest first (``covers`` is about a point: False here)."""
-    lines = geometry_lines(geometry)
+Box = tuple[float, float, float, float]  # south, north, west, east
+
+
+def cameras_along(
+    actor: Actor, geometries: list[dict[str, Any]], within_m: float
+) -> list[list[NearbyCamera]]:
+    """For each GeoJSON Point, LineString or MultiLineString, the cameras the actor may see within
+    ``within_m`` of it, nearest first (``covers`` is about a point: False here). One query for
+    them all, over the box around every geometry; each geometry then measures the cameras in its
+    own box."""
+    if not geometries:
+        return []
+    every_lines = [geometry_lines(geometry) for geometry in geometries]
+    boxes = [_box_around(lines, within_m) for lines in every_lines]
+    candidates = list(
+        db.session().scalars(
+            select(Camera).where(
+                Camera.lat.between(min(box[0] for box in boxes), max(box[1] for box in boxes)),
+                Camera.lon.between(min(box[2] for box in boxes), max(box[3] for box in boxes)),
+                visible_cameras(actor),
+            )
+        )
+    )
+    return [
+        _near_lines(candidates, lines, box, within_m)
+        for lines, box in zip(every_lines, boxes, strict=True)
+    ]
+
+
+def _box_around(lines: list[list[tuple[float, float]]], within_m: float) -> Box:
     latitudes = [lat for line in lines for lat, _ in line]
     longitudes = [lon for line in lines for _, lon in line]
     # The margin in longitude is widest at the latitude farthest from the equator.
     widest = max(abs(min(latitudes)), abs(max(latitudes)))
     lat_span, lon_span = degrees_around((widest, 0.0), within_m)
-    candidates = db.session().scalars(
-        select(Camera).where(
-            Camera.lat.between(min(latitudes) - lat_span, max(latitudes) + lat_span),
-            Camera.lon.between(min(longitudes) - lon_span, max(longitudes) + lon_span),
-            visible_cameras(actor),
-        )
+    return (
+        min(latitudes) - lat_span,
+        max(latitudes) + lat_span,
+        min(longitudes) - lon_span,
+        max(longitudes) + lon_span,
     )
+
+
+def _near_lines(
+    candidates: list[Camera], lines: list[list[tuple[float, float]]], box: Box, within_m: float
+) -> list[NearbyCamera]:
+    south, north, west, east = box
     found = []
     for camera in candidates:
+        if not (south <= camera.lat <= north and west <= camera.lon <= east):
+            continue
         distance = distance_to_lines_m((camera.lat, camera.lon), lines)
         if distance <= within_m:
             found.append(NearbyCamera(camera, distance, covers=False))

@@ -99,11 +99,11 @@ def set_status(segment: RoadSegment, status: str, source: str, actor: Actor) -> 
 # --- the cameras along a segment ---------------------------------------------------------------
 
 
-def cameras_along(segment: RoadSegment, actor: Actor) -> list[CameraSighting]:
-    """The cameras within ``camera_m`` of the segment that the actor may see, nearest first;
-    none when no plugin has cameras."""
-    found: list[CameraSighting] = hooks().cameras_along(
-        geometry=json.loads(segment.geometry),
+def cameras_along(segments: list[RoadSegment], actor: Actor) -> list[list[CameraSighting]]:
+    """For each segment, the cameras within ``camera_m`` of it that the actor may see, nearest
+    first; none when no plugin has cameras. One question for them all."""
+    found: list[list[CameraSighting]] = hooks().cameras_along(
+        geometries=[json.loads(segment.geometry) for segment in segments],
         within_m=transport_state().settings.camera_m,
         actor=actor,
     )
@@ -152,7 +152,8 @@ def suggest(segment: RoadSegment, actor: Actor) -> Suggestion:
         for complaint in _candidates(segment, since, settings.near_m, settings.suggest_categories)
         if distance_to_lines_m((complaint.lat, complaint.lon), lines) <= settings.near_m
     )
-    votes = tuple(vote for camera in cameras_along(segment, actor) if (vote := camera_vote(camera)))
+    [cameras] = cameras_along([segment], actor)
+    votes = tuple(vote for camera in cameras if (vote := camera_vote(camera)))
     complaints_status = status_for(count)
     return Suggestion(
         status=worst([complaints_status, *(vote.status for vote in votes)]),

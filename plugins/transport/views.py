@@ -56,11 +56,12 @@ def list_segments() -> Response:
     query = select(RoadSegment).order_by(
         RoadSegment.status_set_at.desc().nulls_last(), RoadSegment.name
     )
-    segments = [
-        segment_payload(segment, now, cameras_along(segment, actor))
-        for segment in db.session().scalars(query)
+    segments = list(db.session().scalars(query))
+    payloads = [
+        segment_payload(segment, now, cameras)
+        for segment, cameras in zip(segments, cameras_along(segments, actor), strict=True)
     ]
-    return jsonify({"segments": segments})
+    return jsonify({"segments": payloads})
 
 
 @api.get("/segments/<segment_id>")
@@ -68,7 +69,8 @@ def show_segment(segment_id: str) -> Response:
     """The segment with its current status and the cameras along it you may see."""
     segment = _segment_or_404(segment_id)
     now = transport_state().now()
-    return jsonify(segment_payload(segment, now, cameras_along(segment, current_actor())))
+    [cameras] = cameras_along([segment], current_actor())
+    return jsonify(segment_payload(segment, now, cameras))
 
 
 @api.put("/segments/<segment_id>/status")

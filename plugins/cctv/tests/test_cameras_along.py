@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import event
 
+from core import db
 from core.plugins import hooks
 from core.types import Actor, CameraSighting
 from plugins.cctv.tests.test_api import add_camera
@@ -27,12 +29,12 @@ def east_of_thamrin(metres: float, lat: float = -6.1880) -> tuple[float, float]:
 
 
 def along(app: Flask, geometry: dict[str, Any], within_m: float, actor: Actor) -> list[Any]:
-    """Ask every plugin, as transport does: each answers a list."""
+    """Ask every plugin about one geometry: each answers a list for it."""
     with app.app_context():
         answers = hooks(app).pm.hook.cameras_along(
-            geometry=geometry, within_m=within_m, actor=actor
+            geometries=[geometry], within_m=within_m, actor=actor
         )
-    return [sighting for answer in answers for sighting in answer]
+    return [sighting for [answer] in answers for sighting in answer]
 
 
 def ids(sightings: list[CameraSighting]) -> list[str]:
@@ -137,3 +139,31 @@ def test_a_sighting_names_the_frame_the_api_gives_and_never_the_source(app, clie
     assert listed["hls-only"]["snapshot"] is None
     assert found["hls-only"].snapshot is None
     assert "10.1.2.3" not in repr(list(found.values()))
+
+
+def test_several_geometries_are_answered_in_order_with_one_query(app):
+    add_camera(app, "sarinah", east_of_thamrin(40))
+    add_camera(app, "semanggi", (-6.2330, 106.8265))
+    gatot_subroto = {
+        "type": "LineString",
+        "coordinates": [[106.8225, -6.2290], [106.8300, -6.2365]],
+    }
+    far_away = {"type": "Point", "coordinates": [106.70, -6.10]}
+    queries: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        if "cctv_camera" in statement:
+            queries.append(statement)
+
+    with app.app_context():
+        engine = db.session().get_bind()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            [answer] = hooks(app).pm.hook.cameras_along(
+                geometries=[gatot_subroto, THAMRIN_LINE, far_away], within_m=100, actor=Actor()
+            )
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+
+    assert [ids(found) for found in answer] == [["semanggi"], ["sarinah"], []]
+    assert len(queries) == 1

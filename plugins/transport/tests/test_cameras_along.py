@@ -8,7 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
+from core import db
 from plugins.transport.tests.conftest import add_camera, add_complaint, east_of_thamrin
 from plugins.transport.tests.test_status_api import put_status, suggestion
 
@@ -42,6 +44,29 @@ def test_each_segment_lists_the_cameras_along_it_nearest_first(client, make_acco
 
     one = client.get("/api/v1/transport/segments/thamrin")
     assert cameras_of(one, "thamrin") == thamrin
+
+
+def test_the_list_asks_for_every_segment_s_cameras_at_once(app, client, make_account, segments):
+    """One camera query for the whole list, not one a road."""
+    admin = make_account("admin")
+    add_camera(client, admin, "Kamera Sarinah", east_of_thamrin(40))
+    asked: list[int] = []
+
+    def count_camera_queries(conn, cursor, statement, *args) -> None:
+        if "FROM cctv_camera" in statement:
+            asked.append(1)
+
+    with app.app_context():
+        engine = db.session().get_bind()
+    event.listen(engine, "before_cursor_execute", count_camera_queries)
+    try:
+        listed = client.get("/api/v1/transport/segments")
+    finally:
+        event.remove(engine, "before_cursor_execute", count_camera_queries)
+
+    assert len(listed.json["segments"]) > 1
+    assert [camera["id"] for camera in cameras_of(listed, "thamrin")] == ["Kamera Sarinah"]
+    assert len(asked) == 1
 
 
 def test_a_visitor_sees_public_cameras_and_dishub_its_own_restricted_ones(
