@@ -326,6 +326,31 @@ def find_asset(category: str, asset_id: str) -> Asset | None:
 
 
 @hookspec
+def find_district_names(codes: list[str]) -> dict[str, str]:
+    """The names of districts known by their codes.
+
+    Core keeps a complaint's district as a code (``Complaint.district``, set by the
+    routing decision); pages that show districts (the sanitation plugin's hot spots)
+    ask this for their names, once for all the codes they show, so answer with one
+    query. Core merges every plugin's answers; when two plugins name the same code,
+    the first answer in pluggy's call order wins. Core asks no plugin for no codes.
+
+    Arguments:
+        codes: district codes, as ``RoutingDecision.district`` gives them.
+
+    Returns: a dict of code to name for the codes the plugin knows; codes it does not
+    know are left out (an empty dict when it knows none), and callers show a code no
+    plugin names as it is. The routing plugin answers from the districts it imported.
+
+    Example::
+
+        @hookimpl
+        def find_district_names(codes):
+            return {code: WARDS[code] for code in codes if code in WARDS}
+    """
+
+
+@hookspec
 def cameras_along(
     geometries: list[dict[str, Any]], within_m: float, actor: Actor
 ) -> list[list[CameraSighting]]:

@@ -142,6 +142,16 @@ class Hooks:
     def find_asset(self, category: str, asset_id: str) -> Any:
         return self.pm.hook.find_asset(category=category, asset_id=asset_id)
 
+    def find_district_names(self, codes: list[str]) -> dict[str, str]:
+        """Every plugin's names of the districts with these codes; the first answer wins."""
+        if not codes:
+            return {}
+        names: dict[str, str] = {}
+        for answer in self.pm.hook.find_district_names(codes=codes):
+            for code, name in answer.items():
+                names.setdefault(code, name)
+        return names
+
     def cameras_along(
         self, geometries: list[dict[str, Any]], within_m: float, actor: Any
     ) -> list[list[Any]]:

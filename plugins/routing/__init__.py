@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Blueprint, Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import db, hookimpl
@@ -14,6 +15,7 @@ from core.types import ComplaintDraft, NavLink, RoutingDecision
 from plugins.routing.addresses import locate_address as locate_in_districts
 from plugins.routing.districts import DistrictIndexHolder
 from plugins.routing.importer import import_districts_command, load_demo_districts
+from plugins.routing.models import District
 from plugins.routing.rules import Place
 from plugins.routing.sla import start_watch
 from plugins.routing.state import EXTENSION, build_state, routing_state
@@ -82,3 +84,12 @@ def locate_address(
 ) -> tuple[float, float] | None:
     """A district code as the address id, or a district named in the address: its centroid."""
     return locate_in_districts(db.session(), address_string, address_id)
+
+
+@hookimpl
+def find_district_names(codes: list[str]) -> dict[str, str]:
+    """The names of the imported districts among ``codes``, in one query."""
+    rows = db.session().execute(
+        select(District.code, District.name).where(District.code.in_(codes))
+    )
+    return {row.code: row.name for row in rows}

@@ -2,7 +2,8 @@
 
 An area is the most specific district the routing decision named (``Complaint.district``),
 or, for a complaint in no known district, a square of the city's grid. One GROUP BY query
-counts every area's complaints in the window and in the window before it.
+counts every area's complaints in the window and in the window before it; the districts are
+named all at once through the ``find_district_names`` hook (the routing plugin's districts).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from core import db
 from core.complaints import filtered_complaints
 from core.geo import degrees_around
 from core.models import Complaint
+from core.plugins import hooks
 from core.types import Actor
 
 ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -129,21 +131,13 @@ def _floor_integer_sqlite(element: floor_integer, compiler: SQLCompiler, **kw: A
 
 @dataclass(frozen=True)
 class Area:
-    """A district (``code`` its code, ``name`` as routing named it) or a grid square
-    (``code`` ``cell:<row>:<column>``, ``bounds`` its corners, ``name`` None)."""
+    """A district (``code`` its code, ``name`` as a plugin names it, else its code) or a grid
+    square (``code`` ``cell:<row>:<column>``, ``bounds`` its corners, ``name`` None)."""
 
     kind: str
     code: str
     name: str | None
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None
-
-
-def district_name(reason: str | None, code: str) -> str:
-    """The district's name as the routing line kept with a complaint spells it
-    ("Sampah menumpuk · Gambir → Dinas Lingkungan Hidup (sanitation.garbage)"), else its code."""
-    _category, dot, rest = (reason or "").partition(" · ")
-    name, arrow, _owner = rest.partition(" → ")
-    return name.strip() if dot and arrow and name.strip() else code
 
 
 # --- counting --------------------------------------------------------------------------------
@@ -195,8 +189,6 @@ def hot_spots(
             func.avg(case((in_window, Complaint.lat))).label("lat"),
             func.avg(case((in_window, Complaint.lon))).label("lon"),
             func.max(Complaint.created_at).label("latest_at"),
-            # Every complaint of a district names it alike: any one line gives its name.
-            func.max(Complaint.routing_reason).label("reason"),
         )
         .where(
             Complaint.category_code.in_(list(categories)),
@@ -215,17 +207,19 @@ def hot_spots(
         )
         .limit(limit)
     )
-    return _ranked(list(db.session().execute(query)), grid)
+    rows = list(db.session().execute(query))
+    districts = sorted({row.district for row in rows if row.district is not None})
+    return _ranked(rows, grid, hooks().find_district_names(codes=districts))
 
 
-def _ranked(rows: list[Row[Any]], grid: Grid) -> list[HotSpot]:
+def _ranked(rows: list[Row[Any]], grid: Grid, district_names: dict[str, str]) -> list[HotSpot]:
     spots: list[HotSpot] = []
     for position, row in enumerate(rows, start=1):
         shares_rank = bool(spots) and spots[-1].count == row.complaints
         spots.append(
             HotSpot(
                 rank=spots[-1].rank if shares_rank else position,
-                area=_area(row, grid),
+                area=_area(row, grid, district_names),
                 count=int(row.complaints),
                 previous_count=int(row.previous_complaints),
                 lat=float(row.lat),
@@ -236,8 +230,8 @@ def _ranked(rows: list[Row[Any]], grid: Grid) -> list[HotSpot]:
     return spots
 
 
-def _area(row: Row[Any], grid: Grid) -> Area:
+def _area(row: Row[Any], grid: Grid, district_names: dict[str, str]) -> Area:
     if row.district is not None:
-        return Area("district", row.district, district_name(row.reason, row.district))
+        return Area("district", row.district, district_names.get(row.district, row.district))
     cell_row, cell_column = int(row.cell_row), int(row.cell_column)
     return Area("cell", f"cell:{cell_row}:{cell_column}", None, grid.bounds(cell_row, cell_column))

@@ -56,7 +56,11 @@ class AreaSchema(Schema):
     kind = fields.String(metadata={"description": "district, or cell (a grid square)"})
     code = fields.String(metadata={"description": "the district's code, or cell:<row>:<column>"})
     name = fields.String(
-        allow_none=True, metadata={"description": "the district's name; null for a grid square"}
+        allow_none=True,
+        metadata={
+            "description": "the district's name as a plugin names it (the routing plugin, from "
+            "its districts), else its code; null for a grid square"
+        },
     )
     bounds = fields.List(
         fields.List(fields.Float()),

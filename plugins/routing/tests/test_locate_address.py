@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import shapely
 from flask import Flask
 
@@ -10,17 +9,7 @@ from core import db
 from core.plugins import hooks
 from plugins.routing.addresses import inner_centroid
 from plugins.routing.districts import load_district_index
-from plugins.routing.importer import load_demo_districts
 from plugins.routing.models import District
-
-
-@pytest.fixture
-def demo_districts(app: Flask) -> Flask:
-    with app.app_context():
-        load_demo_districts(db.session())
-        db.session().commit()
-        db.database().session.remove()
-    return app
 
 
 def located(app: Flask, address_string: str | None, address_id: str | None = None) -> list[str]:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
 import pytest
 
+from core.cli import main
+
 
 @pytest.fixture
-def with_routing(app: Any) -> None:
-    """Skip a test of what the routing plugin does with the sanitation rules when the app
-    runs without it (districts, offices, named areas); the rest must pass either way."""
-    if "routing" not in dict(app.extensions["smartcity.pm"].list_name_plugin()):
-        pytest.skip("routing rules are evaluated by the routing plugin, not loaded here")
+def demo_districts(runner: Any) -> None:
+    """The demo city's districts, imported as an operator would: the routing plugin names
+    them (Tanah Abang, Penjaringan, Cakung, Gambir). A test using it needs the routing plugin
+    (``needs_plugins("routing")``)."""
+    with resources.as_file(resources.files("config") / "demo/districts.geojson") as path:
+        result = runner.invoke(main, ["import", "districts", str(path)])
+    assert result.exit_code == 0, result.output

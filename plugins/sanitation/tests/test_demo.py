@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from core import db
@@ -20,7 +21,8 @@ def load_demo(runner: Any) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_the_demo_shows_three_hot_spots_this_week(client, runner, make_account, with_routing):
+@pytest.mark.needs_plugins("routing")
+def test_the_demo_shows_three_hot_spots_this_week(client, runner, make_account):
     """The market worse every week, the river mouth slowly better, the canal road new."""
     load_demo(runner)
     admin = make_account("admin")
@@ -31,7 +33,8 @@ def test_the_demo_shows_three_hot_spots_this_week(client, runner, make_account, 
     ] == [(1, "Tanah Abang", 6, 4), (2, "Penjaringan", 4, 5), (3, "Cakung", 3, 2)]
 
 
-def test_demo_reports_are_routed_to_their_city_s_office(app, runner, with_routing):
+@pytest.mark.needs_plugins("routing")
+def test_demo_reports_are_routed_to_their_city_s_office(app, runner):
     load_demo(runner)
     with app.app_context():
         rows = db.session().execute(

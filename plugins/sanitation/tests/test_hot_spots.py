@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 
+from core import hookimpl
 from plugins.sanitation.agency import CATEGORY_CODES
-from plugins.sanitation.hotspots import Grid, district_name, monday_of, week_window
+from plugins.sanitation.hotspots import Grid, monday_of, week_window
 from plugins.sanitation.tests.factories import add_complaints, complaint, set_clock
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -153,8 +154,10 @@ def test_a_complaint_on_monday_night_in_the_city_counts_in_the_next_week(
     ]
 
 
-@pytest.mark.needs_plugins("public_works")
-def test_areas_carry_their_name_centroid_and_latest_report(client, known_complaints, dlh_staff):
+@pytest.mark.needs_plugins("public_works", "routing")
+def test_areas_carry_their_name_centroid_and_latest_report(
+    client, demo_districts, known_complaints, dlh_staff
+):
     spots = hot_spots(client, dlh_staff, week="2026-W48")["hot_spots"]
     by_code = {spot["area"]["code"]: spot for spot in spots}
     tanah_abang = by_code["jkt-pusat-tanah-abang"]
@@ -312,14 +315,39 @@ def test_a_week_window_holds_any_moment_of_that_week():
     )
 
 
-@pytest.mark.parametrize(
-    "reason, name",
-    [
-        ("Sampah menumpuk · Gambir → Dinas Lingkungan Hidup (sanitation.garbage)", "Gambir"),
-        ("Sampah menumpuk → Dinas Lingkungan Hidup (sanitation.garbage)", "jkt-x"),
-        ("Camera X belongs to Dinas Perhubungan", "jkt-x"),
-        (None, "jkt-x"),
-    ],
-)
-def test_a_district_is_named_as_its_routing_line_names_it(reason, name):
-    assert district_name(reason, "jkt-x") == name
+class RenamedDistricts:
+    """A plugin of its own that names Tanah Abang its own way, and no other district."""
+
+    def __init__(self) -> None:
+        self.asked: list[list[str]] = []
+
+    @hookimpl
+    def find_district_names(self, codes):
+        self.asked.append(codes)
+        known = {"jkt-pusat-tanah-abang": "Kecamatan Tanah Abang"}
+        return {code: known[code] for code in codes if code in known}
+
+
+def test_districts_are_named_by_the_plugins_that_know_them_else_by_code(
+    app, client, register_plugin, dlh_staff
+):
+    renamed = RenamedDistricts()
+    register_plugin(renamed, "renamed_districts")
+    add_complaints(
+        app,
+        [
+            *(complaint(at(23 + day, 3), "jkt-pusat-tanah-abang") for day in range(4)),
+            *(complaint(at(23 + day, 5), "jkt-timur-cakung") for day in range(3)),
+            *(complaint(at(23 + day, 10), None, in_cell(0.5)) for day in range(3)),
+        ],
+    )
+
+    spots = hot_spots(client, dlh_staff, week="2026-W48")["hot_spots"]
+
+    assert [(spot["area"]["code"], spot["area"]["name"]) for spot in spots] == [
+        ("jkt-pusat-tanah-abang", "Kecamatan Tanah Abang"),
+        ("jkt-timur-cakung", "jkt-timur-cakung"),
+        (f"cell:{ROW}:{COLUMN}", None),
+    ]
+    # Once for the whole answer, with every district in it and no grid square.
+    assert renamed.asked == [["jkt-pusat-tanah-abang", "jkt-timur-cakung"]]

@@ -56,8 +56,9 @@ def open_hot_spots(open_page: Any, live_server: str, email: str) -> Page:
     return page
 
 
+@pytest.mark.needs_plugins("routing")
 def test_dlh_staff_see_the_week_s_hot_spots_on_a_phone(
-    app, live_server, open_page, make_account, garbage_weeks, tmp_path: Path
+    app, live_server, open_page, make_account, demo_districts, garbage_weeks, tmp_path: Path
 ):
     staff = make_account("staff", agency="dlh")
     page = open_hot_spots(open_page, live_server, staff.email)
@@ -99,8 +100,9 @@ def test_dlh_staff_see_the_week_s_hot_spots_on_a_phone(
     expect(popup).to_contain_text("4 complaints")
 
 
+@pytest.mark.needs_plugins("routing")
 def test_picking_another_week_shows_its_hot_spots(
-    app, live_server, open_page, make_account, garbage_weeks
+    app, live_server, open_page, make_account, demo_districts, garbage_weeks
 ):
     head = make_account("head", agency="dlh")
     page = open_hot_spots(open_page, live_server, head.email)

@@ -3,13 +3,11 @@ the city the report is in, and to the agency as a whole where no office's distri
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 import pytest
 
 from core.app import create_app
-from core.cli import main
 from core.testing import in_tree_plugins
 from plugins.sanitation.agency import CATEGORY_CODES, DEFAULT_UNIT_DISTRICTS, routing_rules
 
@@ -22,14 +20,6 @@ KANAL_BANJIR_TIMUR = (-6.1950, 106.9350)  # Cakung, Jakarta Timur
 OFF_THE_MAP = (-6.4500, 106.6000)  # south-west of every demo district
 
 
-@pytest.fixture
-def demo_districts(with_routing: None, runner: Any) -> None:
-    """The demo city's districts, imported as an operator would."""
-    with resources.as_file(resources.files("config") / "demo/districts.geojson") as path:
-        result = runner.invoke(main, ["import", "districts", str(path)])
-    assert result.exit_code == 0, result.output
-
-
 def report(client: Any, category: str, point: tuple[float, float]) -> dict[str, Any]:
     body = {"category": category, "description": "Laporan warga", "lat": point[0], "lon": point[1]}
     response = client.post("/api/v1/complaints", json=body)
@@ -38,6 +28,7 @@ def report(client: Any, category: str, point: tuple[float, float]) -> dict[str, 
     return created
 
 
+@pytest.mark.needs_plugins("routing")
 @pytest.mark.parametrize(
     "category, point, unit, district, office",
     [
@@ -58,12 +49,14 @@ def test_a_report_goes_to_the_office_of_its_city(
     assert f"(Suku Dinas Lingkungan Hidup {office})" in created["routing"]["reason"]
 
 
+@pytest.mark.needs_plugins("routing")
 @pytest.mark.parametrize("category", CATEGORY_CODES)
 def test_every_category_goes_to_the_office_of_the_city(client, demo_districts, category):
     created = report(client, category, TAMAN_MENTENG)
     assert (created["agency"], created["unit"]) == ("dlh", "jakpus")
 
 
+@pytest.mark.needs_plugins("routing")
 @pytest.mark.parametrize(
     "category, rule",
     [
@@ -81,12 +74,14 @@ def test_outside_every_office_s_city_the_agency_as_a_whole_gets_it(
     assert created["routing"]["district"] is None
 
 
-def test_without_a_district_map_the_agency_as_a_whole_gets_it(client, with_routing):
+@pytest.mark.needs_plugins("routing")
+def test_without_a_district_map_the_agency_as_a_whole_gets_it(client):
     created = report(client, "garbage", MONAS)
     assert (created["agency"], created["unit"]) == ("dlh", None)
     assert created["routing"]["rule"] == "sanitation.garbage"
 
 
+@pytest.mark.needs_plugins("routing")
 @pytest.mark.parametrize(
     "app_settings",
     [{"sanitation": {"unit_districts": {"jakpus": ["jkt-pusat-gambir"], "jakut": []}}}],
@@ -135,6 +130,7 @@ def test_office_rules_are_tried_before_the_city_wide_ones():
     assert sorted(code for rule in city_wide for code in rule.categories) == sorted(CATEGORY_CODES)
 
 
+@pytest.mark.needs_plugins("routing")
 def test_reports_routed_into_a_district_make_a_hot_spot_named_after_it(
     client, demo_districts, make_account
 ):
