@@ -131,7 +131,7 @@ def test_hook_register_migrations(app):
     assert any(folder.endswith("plugins/cctv/migrations") for folder in folders)
 
 
-@pytest.mark.needs_plugins("cctv")
+@pytest.mark.needs_plugins("cctv", "transport")  # most demo cameras are Dishub's
 def test_hook_load_demo(runner, app):
     from sqlalchemy import func, select
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from core import db
@@ -37,6 +38,11 @@ def test_the_demo_brings_assets_and_recent_flood_reports(app, client, runner):
     )
     depths = [flood["depth_cm"] for flood in floods]
     assert None in depths and max(depth for depth in depths if depth is not None) >= 50
-    # Routed like any report: to Dinas PU.
+
+
+@pytest.mark.needs_plugins("routing")
+def test_the_demo_s_flood_reports_are_routed_like_any_report(client, runner):
+    assert runner.invoke(main, ["demo"]).exit_code == 0
+    floods = client.get("/api/v1/public_works/floods").json["floods"]
     first = client.get(f"/api/v1/complaints/{floods[0]['id']}").json
     assert (first["category"], first["agency"]) == ("flooding", "dpu")

@@ -72,6 +72,7 @@ def test_rejected_merged_and_other_reports_are_left_out(app, client, clock):
     assert [(flood["id"], flood["status"]) for flood in floods] == [(kept, "acknowledged")]
 
 
+@pytest.mark.needs_plugins("sanitation")  # another agency's staff: DLH's
 def test_a_confidential_report_is_shown_only_to_those_who_may_see_it(
     app, client, clock, make_account
 ):

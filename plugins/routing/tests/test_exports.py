@@ -114,7 +114,7 @@ def test_csv_has_a_header_row_and_a_row_per_complaint(client, complaints):
     assert rows[1]["description"] == "Jalan berlubang, dalam"
 
 
-@pytest.mark.needs_plugins("sanitation")
+@pytest.mark.needs_plugins("police", "public_works", "sanitation")
 def test_geojson_is_an_rfc_7946_feature_collection(client, complaints):
     response = client.get(GEOJSON_URL)
     assert response.mimetype == "application/geo+json"

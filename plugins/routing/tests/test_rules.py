@@ -267,7 +267,7 @@ def test_a_bad_config_rule_stops_the_start(tmp_path, database_url):
         create_app(config=settings, plugins=in_tree_plugins())
 
 
-@pytest.mark.needs_plugins("sanitation")
+@pytest.mark.needs_plugins("public_works", "sanitation", "transport")
 def test_intake_names_the_district_and_district_rules_apply(client, runner, app):
     from core.cli import main
 
