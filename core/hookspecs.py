@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         CameraSighting,
         CategorySpec,
         ComplaintDraft,
+        ConsolePanel,
         NavLink,
         RoutingDecision,
         RoutingRule,
@@ -128,6 +129,27 @@ def register_nav_links() -> list[NavLink]:
         @hookimpl
         def register_nav_links():
             return [NavLink("Cameras", "/cameras")]
+    """
+
+
+@hookspec
+def register_console_panels() -> list[ConsolePanel]:
+    """Add the plugin's own tools to the agency console (``/console``), where staff work.
+
+    Asked each time a console is shown, so an answer may follow the plugin's
+    settings. Each panel is a template of one of the plugin's blueprints
+    (``register_blueprints``), rendered below the selected report with the
+    console's context (``actor``); it brings its own markup, and its scripts
+    as ``<script type="module">`` tags.
+
+    Returns: a list of ``core.types.ConsolePanel`` (the template, and the roles
+    and agencies whose consoles show it; empty: every console).
+
+    Example::
+
+        @hookimpl
+        def register_console_panels():
+            return [ConsolePanel("water/console_panel.html", agencies=("pam",))]
     """
 
 

@@ -99,6 +99,9 @@ class Hooks:
     def register_nav_links(self) -> list[Any]:
         return self._collect("register_nav_links")
 
+    def register_console_panels(self) -> list[Any]:
+        return self._collect("register_console_panels")
+
     def register_commands(self) -> list[Any]:
         return self._collect("register_commands")
 

@@ -244,6 +244,25 @@ class NavLink:
     agencies: tuple[str, ...] = ()
 
     def shown_to(self, actor: Actor) -> bool:
-        if self.roles and actor.role not in self.roles:
-            return False
-        return not self.agencies or actor.role == "admin" or actor.agency in self.agencies
+        return _shown_to(actor, self.roles, self.agencies)
+
+
+@dataclass(frozen=True)
+class ConsolePanel:
+    """A plugin's panel on the agency console, below the selected report: ``template`` is a
+    template of one of the plugin's blueprints, rendered inside the console page (its context
+    has ``actor``). ``roles`` and ``agencies`` as for ``NavLink``: empty, every console shows it;
+    ``agencies`` not empty, only the consoles of those agencies' people and the city's admins."""
+
+    template: str
+    roles: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+
+    def shown_to(self, actor: Actor) -> bool:
+        return _shown_to(actor, self.roles, self.agencies)
+
+
+def _shown_to(actor: Actor, roles: tuple[str, ...], agencies: tuple[str, ...]) -> bool:
+    if roles and actor.role not in roles:
+        return False
+    return not agencies or actor.role == "admin" or actor.agency in agencies

@@ -139,7 +139,8 @@ def console() -> str | Response:
         return redirect(url_for("web.login", next=request.path))
     if not actor.is_staff:
         abort(403, gettext("The console is for agency staff, heads and admins."))
-    return render_template("console.html")
+    panels = [panel for panel in hooks().register_console_panels() if panel.shown_to(actor)]
+    return render_template("console.html", panels=panels)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])

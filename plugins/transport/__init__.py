@@ -10,7 +10,7 @@ from flask import Blueprint, Flask
 from sqlalchemy.orm import Session
 
 from core import hookimpl
-from core.types import AgencySpec, CategorySpec, NavLink, RoutingRule
+from core.types import AgencySpec, CategorySpec, ConsolePanel, NavLink, RoutingRule
 from plugins.transport.agency import AGENCY_SPEC, CATEGORIES, routing_rules
 from plugins.transport.settings import EXTENSION, build_state
 
@@ -50,6 +50,15 @@ def register_translations() -> list[str]:
 @hookimpl
 def register_nav_links() -> list[NavLink]:
     return [NavLink("Traffic", "/transport")]
+
+
+@hookimpl
+def register_console_panels() -> list[ConsolePanel]:
+    """The road status form on the consoles of the agencies owning the traffic categories."""
+    from plugins.transport.segments import owning_agencies
+
+    agencies = tuple(sorted(owning_agencies()))
+    return [ConsolePanel("transport/console_panel.html", agencies=agencies)] if agencies else []
 
 
 @hookimpl

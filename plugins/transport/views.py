@@ -123,6 +123,10 @@ def transport_page() -> str:
     return render_template(
         "transport/transport.html",
         may_set_status=may_set_status(current_actor()),
-        cameras_known=cameras_known(),
         status_minutes=round(transport_state().settings.status_minutes),
     )
+
+
+# The status form is on this page and on Dishub's console (a panel), where it names the cameras
+# in its suggestion button only when some plugin has cameras.
+pages.add_app_template_global(cameras_known, "road_cameras_known")

@@ -4,6 +4,7 @@
 // complaints and the cameras' tags.
 // Relative, so that core's helpers are found wherever the app is mounted (/transport/static/ → /static/).
 import { api, connectLive, el, formatTime, makeMap, showAlert, t } from "../../static/common.js";
+import { roadStatusForm, statusWord } from "./road-status-form.js";
 
 const COLOURS = { lancar: "#1a7f37", padat: "#e0a800", macet: "#c62828", unknown: "#7b8794" };
 const mapNode = document.getElementById("road-map");
@@ -13,19 +14,14 @@ const changesEmpty = document.getElementById("road-changes-empty");
 const camerasNode = document.getElementById("road-cameras");
 const camerasEmpty = document.getElementById("road-cameras-empty");
 const camerasSection = document.getElementById("road-cameras-section");
-const form = document.getElementById("road-status-form");
+const formNode = document.getElementById("road-status-form");
 
 const map = makeMap(mapNode);
 const roadsLayer = L.featureGroup().addTo(map);
 const camerasLayer = L.layerGroup().addTo(map);
 const segments = new Map(); // id -> { segment, layer }
 const expiryTimers = new Map(); // id -> timeout turning a stale status unknown
-const camerasAlong = new Map(); // segment id -> the cameras along it, nearest first
 let fitted = false;
-
-function statusWord(status) {
-  return { lancar: t("lancar"), padat: t("padat"), macet: t("macet") }[status] || t("unknown");
-}
 
 function lineStyle(status) {
   return { className: "road-line", color: COLOURS[status] || COLOURS.unknown, weight: 6, opacity: 0.9, dashArray: status in COLOURS && status !== "unknown" ? null : "6 8" };
@@ -88,19 +84,8 @@ function showChanges() {
   changesEmpty.hidden = changed.length > 0;
 }
 
-function fillForm() {
-  if (!form) return;
-  const select = document.getElementById("road-segment");
-  const chosen = select.value;
-  const sorted = [...segments.values()].map((entry) => entry.segment).sort((a, b) => a.name.localeCompare(b.name));
-  select.replaceChildren(...sorted.map((segment) => el("option", { value: segment.id }, segment.name)));
-  if (chosen) select.value = chosen;
-}
-
 function chooseInForm(segmentId) {
-  if (!form) return;
-  document.getElementById("road-segment").value = segmentId;
-  document.getElementById("road-suggestion").textContent = "";
+  if (form) form.choose(segmentId);
 }
 
 async function loadSegments() {
@@ -108,7 +93,7 @@ async function loadSegments() {
     const { segments: found } = await api("/api/v1/transport/segments");
     found.forEach(draw);
     showChanges();
-    fillForm();
+    if (form) form.fill(found);
     if (!fitted && roadsLayer.getLayers().length) {
       map.fitBounds(roadsLayer.getBounds(), { padding: [16, 16] });
       fitted = true;
@@ -124,12 +109,9 @@ async function loadSegments() {
 // camera along two roads is listed once, with the nearer. Without a camera plugin the page has
 // no cameras section.
 function showCameras(found) {
-  camerasAlong.clear();
   const nearest = new Map(); // camera id -> { camera, road }
   for (const segment of found) {
-    const cameras = segment.cameras || [];
-    camerasAlong.set(segment.id, cameras);
-    for (const camera of cameras) {
+    for (const camera of segment.cameras || []) {
       const known = nearest.get(camera.id);
       if (!known || camera.distance_m < known.camera.distance_m) nearest.set(camera.id, { camera, road: segment });
     }
@@ -156,46 +138,7 @@ function received(segment) {
   showChanges();
 }
 
-if (form) {
-  const suggestionNode = document.getElementById("road-suggestion");
-  let suggested = null; // { segment, status } the staff may confirm
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const segmentId = document.getElementById("road-segment").value;
-    const status = document.getElementById("road-status").value;
-    const source = suggested && suggested.segment === segmentId && suggested.status === status ? "suggested" : "staff";
-    try {
-      received(await api(`/api/v1/transport/segments/${encodeURIComponent(segmentId)}/status`, { method: "PUT", json: { status, source } }));
-      suggestionNode.textContent = t("Saved.");
-      showAlert(errorNode, "");
-    } catch (problem) {
-      showAlert(errorNode, problem.message);
-    }
-  });
-  document.getElementById("road-suggest").addEventListener("click", async () => {
-    const segmentId = document.getElementById("road-segment").value;
-    try {
-      const found = await api(`/api/v1/transport/segments/${encodeURIComponent(segmentId)}/suggestion`);
-      suggested = { segment: segmentId, status: found.status };
-      document.getElementById("road-status").value = found.status;
-      const said = [t("{count} traffic complaints within {metres} m since {since}: {status}.", {
-        count: found.complaints, metres: Math.round(found.near_m), since: formatTime(found.since), status: statusWord(found.complaints_status),
-      })];
-      // A camera tagged with a status word votes for it; the worst of all is suggested.
-      if (found.camera_votes.length) {
-        const votes = found.camera_votes.map((vote) => `${vote.name} (${statusWord(vote.status)})`).join(", ");
-        said.push(t("Cameras along it tagged: {cameras}.", { cameras: votes }));
-        said.push(t("Suggested: {status}.", { status: statusWord(found.status) }));
-      }
-      // The staff look at the cameras before confirming.
-      const cameras = (camerasAlong.get(segmentId) || []).map((camera) => camera.name).join(", ");
-      if (cameras) said.push(t("Check the cameras along it: {cameras}.", { cameras }));
-      suggestionNode.textContent = said.join(" ");
-    } catch (problem) {
-      showAlert(errorNode, problem.message);
-    }
-  });
-}
+const form = formNode ? roadStatusForm(formNode, { onSaved: received }) : null;
 
 loadSegments();
 // After a lost connection the page may have missed changes: ask again.
