@@ -37,11 +37,12 @@ IN_TREE_PLUGINS = $(shell $(BIN)/python -c 'from core.plugins import entry_point
 # The suite once per in-tree plugin, that plugin left out of every app (SMARTCITY_TEST_WITHOUT):
 # the core and the other plugins must work without it; the tests that need it are deselected.
 # On SQLite only, two legs at a time (CI has two cores), each leg's output shown when it ends;
-# every leg runs even when one fails.
+# every leg runs even when one fails. Under a parent `make -jN` (CI: `make -j2 test test-matrix`)
+# the legs share the parent's job slots instead, so a leg runs beside `make test`.
 test-matrix: $(STAMP) $(WEB_STAMP)
 	@started=$$(date +%s); \
-	$(MAKE) --no-print-directory -j2 -k --output-sync=target \
-	  $(addprefix test-without-,$(IN_TREE_PLUGINS)); status=$$?; \
+	$(MAKE) --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j2) -k \
+	  --output-sync=target $(addprefix test-without-,$(IN_TREE_PLUGINS)); status=$$?; \
 	echo "=== test-matrix: $$(( $$(date +%s) - started )) s"; exit $$status
 
 # One leg of the matrix: `make test-without-cctv`. Legs running side by side each get a Redis
