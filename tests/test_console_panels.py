@@ -77,3 +77,4 @@ def test_a_panel_shows_on_the_consoles_of_its_agencies_and_the_admins(
     html = console_of(client, make_account, role, agency)
     assert ('id="meter-panel"' in html) is shown
     assert ('id="console-panels"' in html) is shown
+    assert ('href="#console-panels"' in html) is shown  # the phone's way down to them

@@ -37,6 +37,10 @@ def test_dishub_sets_a_road_s_status_from_the_console(
     sign_in(staff, live_server, staff_account.email, "/login?next=/console")
     expect(staff).to_have_url(f"{live_server}/console")
     panel = staff.locator("#road-panel")
+    # On a phone the panels come after the queue; a link at its top leads there.
+    expect(panel).not_to_be_in_viewport()
+    staff.get_by_role("link", name="Agency tools below").click()
+    expect(panel).to_be_in_viewport()
     expect(panel.locator("summary")).to_have_text("Roads")
     road = panel.get_by_label("Road", exact=True)
     expect(road.locator("option")).to_have_text(["Jl. Gatot Subroto", "Jl. M.H. Thamrin"])
