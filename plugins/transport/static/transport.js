@@ -3,7 +3,7 @@
 // cameras), and for Dishub staff a form to set a road's status, with the suggestion from the
 // complaints and the cameras' tags.
 // Relative, so that core's helpers are found wherever the app is mounted (/transport/static/ → /static/).
-import { api, connectLive, el, formatTime, makeMap, showAlert, t } from "../../static/common.js";
+import { api, apiToken, connectLive, el, formatTime, makeMap, showAlert, t } from "../../static/common.js";
 import { roadStatusForm, statusWord } from "./road-status-form.js";
 
 const COLOURS = { lancar: "#1a7f37", padat: "#e0a800", macet: "#c62828", unknown: "#7b8794" };
@@ -118,19 +118,64 @@ function showCameras(found) {
   }
   if (!camerasSection) return;
   const along = [...nearest.values()].sort((a, b) => a.camera.name.localeCompare(b.camera.name));
-  camerasNode.replaceChildren(
-    ...along.map(({ camera, road }) =>
-      el("li", {}, el("a", { href: "/cameras" }, camera.name), ` · ${road.name}`,
-        camera.tags.length ? ` (${camera.tags.join(", ")})` : ""),
-    ),
-  );
+  const items = along.map(cameraItem);
+  camerasNode.replaceChildren(...items.map((item) => el("li", {}, item)));
   camerasLayer.clearLayers();
-  for (const { camera } of along) {
+  along.forEach(({ camera }, index) => {
     L.circleMarker([camera.lat, camera.lon], { radius: 5, color: "#1f4e9c", fillOpacity: 0.8, className: "road-camera" })
       .bindTooltip(camera.name)
+      .on("click", () => openCamera(items[index]))
       .addTo(camerasLayer);
-  }
+  });
   camerasEmpty.hidden = along.length > 0;
+}
+
+// A camera's item opens on its latest picture, asked for only then: a list of cameras opened
+// all at once would ask every camera for a frame.
+function cameraItem({ camera, road }) {
+  const picture = el("div", { className: "road-camera-picture" });
+  const item = el(
+    "details",
+    { className: "road-camera-item", dataset: { camera: camera.id } },
+    el("summary", {}, camera.name, ` · ${road.name}`, camera.tags.length ? ` (${camera.tags.join(", ")})` : ""),
+    picture,
+  );
+  item.addEventListener("toggle", () => {
+    if (item.open) showPicture(camera, picture);
+    else picture.replaceChildren();
+  });
+  return item;
+}
+
+function openCamera(item) {
+  item.open = true;
+  item.scrollIntoView({ block: "nearest" });
+}
+
+async function showPicture(camera, picture) {
+  const allCameras = el("a", { href: "/cameras" }, t("All cameras"));
+  if (!camera.snapshot) {
+    picture.replaceChildren(el("p", { className: "hint" }, t("This camera gives no still pictures."), " ", allCameras));
+    return;
+  }
+  const note = el("p", { className: "hint", role: "status" }, t("Loading the latest picture…"));
+  picture.replaceChildren(note);
+  const headers = apiToken ? { Authorization: `Bearer ${apiToken}` } : {};
+  let problem = null;
+  try {
+    // A new query each time, so that neither the browser nor a proxy answers from its cache.
+    const response = await fetch(`${camera.snapshot}?t=${Date.now()}`, { headers, credentials: "same-origin" });
+    if (response.ok && (response.headers.get("Content-Type") || "").startsWith("image/")) {
+      const image = el("img", { src: URL.createObjectURL(await response.blob()), alt: t("Latest picture from {name}", { name: camera.name }) });
+      image.addEventListener("load", () => URL.revokeObjectURL(image.src), { once: true });
+      if (picture.isConnected && picture.firstChild === note) picture.replaceChildren(image, el("p", { className: "hint" }, allCameras));
+      return;
+    }
+    problem = t("No picture from this camera right now.");
+  } catch {
+    problem = t("Could not reach the server. Check your connection and try again.");
+  }
+  if (picture.firstChild === note) picture.replaceChildren(el("p", { className: "hint" }, problem, " ", allCameras));
 }
 
 function received(segment) {

@@ -3,12 +3,16 @@ given, cameras added through the cctv plugin's API."""
 
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
+from gevent.pywsgi import WSGIServer
+from PIL import Image
 
 from core import db
 from core.models import Complaint
@@ -125,3 +129,19 @@ def add_camera(
     }
     response = client.post("/api/v1/cctv/cameras", json=body, headers=admin.headers)
     assert response.status_code == 201, response.json
+
+
+@pytest.fixture
+def jpeg_camera() -> Iterator[str]:
+    """A camera on 127.0.0.1 answering every request with the same small JPEG: its URL."""
+    frame = io.BytesIO()
+    Image.new("RGB", (160, 120), (40, 90, 140)).save(frame, "JPEG")
+
+    def answer(_environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "image/jpeg")])
+        return [frame.getvalue()]
+
+    server = WSGIServer(("127.0.0.1", 0), answer, log=None, error_log=None)
+    server.start()
+    yield f"http://127.0.0.1:{server.server_port}/frame.jpg"
+    server.stop(timeout=1)

@@ -31,10 +31,10 @@ def phone(open_page: Any) -> Page:
 
 @pytest.mark.needs_plugins("cctv")
 def test_dishub_sets_a_status_from_the_page_and_a_visitor_sees_it_live(
-    app, client, live_server, open_page, make_account, segments, clock
+    app, client, live_server, open_page, make_account, segments, clock, jpeg_camera
 ):
     admin = make_account("admin")
-    add_camera(client, admin, "Kamera Sarinah", east_of_thamrin(40))
+    add_camera(client, admin, "Kamera Sarinah", east_of_thamrin(40), snapshot_url=jpeg_camera)
     add_camera(client, admin, "Kamera jauh", east_of_thamrin(600))
     # Dishub's own camera: its staff see it (and its tag votes), visitors do not.
     add_camera(
@@ -45,6 +45,7 @@ def test_dishub_sets_a_status_from_the_page_and_a_visitor_sees_it_live(
         tags=["Padat"],
         visibility="restricted",
         agency="dishub",
+        snapshot_url=jpeg_camera,
     )
     for metres in (10, 20, 30):
         add_complaint(app, east_of_thamrin(metres), clock.now - timedelta(minutes=2))
@@ -60,6 +61,10 @@ def test_dishub_sets_a_status_from_the_page_and_a_visitor_sees_it_live(
     )
     expect(visitor.locator("path.road-camera")).to_have_count(1)
     assert fits_width(visitor, PHONE["width"])
+    # The camera's dot on the map opens its latest picture below.
+    visitor.locator("path.road-camera").click()
+    assert shows_a_picture(visitor, "Latest picture from Kamera Sarinah")
+    assert fits_width(visitor, PHONE["width"])
 
     staff = phone(open_page)
     sign_in(staff, live_server, make_account("staff", agency="dishub").email, f"/login?next={PAGE}")
@@ -69,6 +74,9 @@ def test_dishub_sets_a_status_from_the_page_and_a_visitor_sees_it_live(
     expect(staff.locator("#road-cameras li")).to_have_text(
         ["Kamera Dishub · Jl. M.H. Thamrin (Padat)", "Kamera Sarinah · Jl. M.H. Thamrin (traffic)"]
     )
+    # A camera only Dishub may see: its picture comes with the staff's token.
+    staff.locator("#road-cameras summary", has_text="Kamera Dishub").click()
+    assert shows_a_picture(staff, "Latest picture from Kamera Dishub")
     staff.get_by_label("Road", exact=True).select_option(label="Jl. M.H. Thamrin")
     staff.get_by_role("button", name="Suggest from complaints and cameras").click()
     suggestion = staff.locator("#road-suggestion")
@@ -86,6 +94,23 @@ def test_dishub_sets_a_status_from_the_page_and_a_visitor_sees_it_live(
     expect(change).to_contain_text("confirmed from complaints")
     expect(visitor.locator(f'path.road-line[stroke="{RED}"]')).to_have_count(1)
     expect(visitor.locator("#road-changes-empty")).to_be_hidden()
+
+
+def shows_a_picture(page: Page, name: str) -> bool:
+    picture = page.get_by_role("img", name=name)
+    expect(picture).to_be_visible()
+    return bool(picture.evaluate("image => image.complete && image.naturalWidth === 160"))
+
+
+@pytest.mark.needs_plugins("cctv")
+def test_a_camera_without_a_picture_now_says_so(client, live_server, open_page, make_account, segments):
+    add_camera(client, make_account("admin"), "Kamera mati", east_of_thamrin(30))
+    visitor = phone(open_page)
+    visitor.goto(f"{live_server}{PAGE}")
+    visitor.locator("#road-cameras summary", has_text="Kamera mati").click()
+    picture = visitor.locator(".road-camera-picture")
+    expect(picture).to_have_text("No picture from this camera right now. All cameras")
+    expect(picture.get_by_role("link", name="All cameras")).to_have_attribute("href", "/cameras")
 
 
 def test_the_page_speaks_indonesian(live_server, open_page, segments):
