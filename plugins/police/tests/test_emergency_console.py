@@ -95,14 +95,14 @@ def test_an_emergency_sounds_a_siren_and_is_marked_in_the_queue(
     queued = console.locator("#queue li")
 
     ordinary = report(live_server, "disturbance", "Tetangga ribut sampai larut malam.")
-    expect(queued).to_have_count(1, timeout=2000)
+    expect(queued).to_have_count(1)
     expect(console).to_have_title(re.compile(r"^\(1\) Console"))
     assert pattern(tones(console)) == [BEEP]
     expect(queued.first).not_to_have_class(re.compile(r"\bemergency\b"))
 
     console.evaluate("window.tabHidden = true")
     crime = report(live_server, "crime", "Jambret merampas tas di halte.")
-    expect(queued).to_have_count(2, timeout=2000)
+    expect(queued).to_have_count(2)
     expect(console.locator("#console-status")).to_have_text(
         f"Emergency: report #{crime['id']}, Tindak kejahatan · Crime."
     )
@@ -131,7 +131,7 @@ def test_the_siren_keeps_quiet_with_the_sound_off_and_fits_a_phone(
     report(live_server, "accident", "Tabrakan motor dan mobil di perempatan.")
 
     emergency = console.locator("#queue li.emergency")
-    expect(emergency).to_have_count(1, timeout=2000)
+    expect(emergency).to_have_count(1)
     expect(emergency.locator(".badge-emergency")).to_be_visible()
     assert tones(console) == []
     assert fits_width(console, PHONE["width"])

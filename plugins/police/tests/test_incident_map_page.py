@@ -59,7 +59,7 @@ def test_the_incident_map_shows_a_new_incident_live_on_a_phone(
 
     crime = report(live_server, "crime", "Jambret di halte bus.", -6.1754, 106.8272)
 
-    expect(incidents).to_have_count(2, timeout=2000)
+    expect(incidents).to_have_count(2)
     newest = incidents.first
     expect(newest).to_have_attribute("data-id", str(crime))
     expect(newest.locator(".incident-emergency-badge")).to_have_text("Emergency")
@@ -73,6 +73,6 @@ def test_the_incident_map_shows_a_new_incident_live_on_a_phone(
     change(
         live_server, brawl, staff.headers, status="rejected", note="Sudah bubar.", note_public=True
     )
-    expect(incidents).to_have_count(1, timeout=2000)
+    expect(incidents).to_have_count(1)
     expect(pins).to_have_count(1)
     assert fits_width(page, PHONE["width"])
