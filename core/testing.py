@@ -304,6 +304,21 @@ def runner(app: Flask) -> Any:
 
 
 @pytest.fixture
+def demo_districts(runner: Any) -> None:
+    """The demo city's districts (Gambir, Menteng, Tanah Abang, ...), imported as an operator
+    would: ``smartcity import districts config/demo/districts.geojson``. The routing plugin
+    imports districts, so a test using this needs it (``needs_plugins("routing")`` outside
+    ``plugins/routing``)."""
+    from importlib import resources
+
+    from core.cli import main
+
+    with resources.as_file(resources.files("config") / "demo/districts.geojson") as path:
+        result = runner.invoke(main, ["import", "districts", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
 def register_plugin(app: Flask) -> Callable[[object, str], None]:
     """Register a test plugin on the running app (and sync what it registers)."""
 

@@ -1,4 +1,4 @@
-"""Fixtures of the Open311 tests: both formats, keys made with the CLI, the demo districts, and a
+"""Fixtures of the Open311 tests: both formats, keys made with the CLI, and a
 category asking every kind of question the spec knows."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from core import db
 from plugins.open311.tests.helpers import FORMATS, FallenTreePlugin, create_key
 
 
@@ -32,17 +31,6 @@ def agency_key(runner: Any) -> Callable[[str], str]:
         return create_key(runner, f"{agency}-crm", agency)
 
     return make
-
-
-@pytest.fixture
-def districts(app: Any) -> None:
-    """The demo city's districts (Gambir, Menteng, ...), as ``smartcity demo`` loads them."""
-    from plugins.routing.importer import load_demo_districts
-
-    with app.app_context():
-        load_demo_districts(db.session())
-        db.session().commit()
-        db.database().session.remove()
 
 
 @pytest.fixture

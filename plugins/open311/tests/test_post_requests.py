@@ -193,7 +193,7 @@ def gambir():
     ],
 )
 def test_an_address_string_naming_a_district_locates_the_request(
-    client, fmt, api_key, districts, address
+    client, fmt, api_key, demo_districts, address
 ):
     form = {"api_key": api_key, "service_code": "garbage", "address_string": address}
     request_id = created(post(client, fmt, form))["service_request_id"]
@@ -205,7 +205,7 @@ def test_an_address_string_naming_a_district_locates_the_request(
 
 @pytest.mark.needs_plugins("routing", "sanitation")
 def test_lat_and_long_place_the_request_and_the_address_string_describes_it(
-    client, fmt, api_key, districts
+    client, fmt, api_key, demo_districts
 ):
     form = {"api_key": api_key, **GARBAGE, "address_string": "Halte Monas, Gambir"}
     request_id = created(post(client, fmt, form))["service_request_id"]
@@ -229,7 +229,7 @@ def test_lat_and_long_place_the_request_and_the_address_string_describes_it(
     ],
 )
 def test_a_request_without_a_usable_location_is_a_bad_request(
-    client, fmt, api_key, districts, location
+    client, fmt, api_key, demo_districts, location
 ):
     form = {"api_key": api_key, "service_code": "garbage", "description": "Di sini", **location}
     expect_error(post(client, fmt, form), 400)

@@ -4,12 +4,10 @@ office's district holds; burst mains to PAM Jaya."""
 
 from __future__ import annotations
 
-from importlib import resources
 from typing import Any
 
 import pytest
 
-from core.cli import main
 from plugins.public_works.agency import CATEGORY_CODES, DEFAULT_UNIT_DISTRICTS, routing_rules
 
 # The routing plugin evaluates the rules and knows the districts.
@@ -22,14 +20,6 @@ GROGOL = (-6.1667, 106.7900)  # Grogol Petamburan, Jakarta Barat
 BLOK_M = (-6.2443, 106.7990)  # Kebayoran Baru, Jakarta Selatan
 KANAL_BANJIR_TIMUR = (-6.1950, 106.9350)  # Cakung, Jakarta Timur
 OFF_THE_MAP = (-6.4500, 106.6000)  # south-west of every demo district
-
-
-@pytest.fixture
-def demo_districts(runner: Any) -> None:
-    """The demo city's districts, imported as an operator would."""
-    with resources.as_file(resources.files("config") / "demo/districts.geojson") as path:
-        result = runner.invoke(main, ["import", "districts", str(path)])
-    assert result.exit_code == 0, result.output
 
 
 def report(client: Any, category: str, point: tuple[float, float]) -> dict[str, Any]:

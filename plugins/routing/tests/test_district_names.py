@@ -11,9 +11,9 @@ from core import db
 from core.plugins import hooks
 
 
-def test_imported_districts_are_named_and_unknown_codes_left_out(demo_districts):
+def test_imported_districts_are_named_and_unknown_codes_left_out(app, demo_districts):
     codes = ["jkt-pusat-tanah-abang", "jkt-utara-penjaringan", "jkt-pusat", "jkt-atlantis"]
-    with demo_districts.app_context():
+    with app.app_context():
         names = hooks().find_district_names(codes=codes)
 
     assert names == {
@@ -23,7 +23,7 @@ def test_imported_districts_are_named_and_unknown_codes_left_out(demo_districts)
     }
 
 
-def test_several_codes_are_named_in_one_query(demo_districts):
+def test_several_codes_are_named_in_one_query(app, demo_districts):
     asked: list[str] = []
 
     def count_district_queries(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
@@ -31,7 +31,7 @@ def test_several_codes_are_named_in_one_query(demo_districts):
             asked.append(statement)
 
     codes = ["jkt-pusat-gambir", "jkt-pusat-menteng", "jkt-timur-cakung", "jkt-atlantis"]
-    with demo_districts.app_context():
+    with app.app_context():
         engine = db.session().get_bind()
         event.listen(engine, "before_cursor_execute", count_district_queries)
         try:

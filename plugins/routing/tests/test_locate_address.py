@@ -20,22 +20,22 @@ def located(app: Flask, address_string: str | None, address_id: str | None = Non
         return [found.code for found in load_district_index(db.session()).locate(*point)]
 
 
-def test_hook_locate_address(demo_districts):
+def test_hook_locate_address(app, demo_districts):
     address = "Jl. Medan Merdeka Barat 12, Kec. Gambir, Kota Jakarta Pusat"
-    assert located(demo_districts, address) == ["jkt-pusat-gambir", "jkt-pusat"]
+    assert located(app, address) == ["jkt-pusat-gambir", "jkt-pusat"]
 
 
-def test_a_city_alone_is_placed_inside_that_city(demo_districts):
-    assert located(demo_districts, "Pasar Minggu, JAKARTA SELATAN")[-1] == "jkt-selatan"
+def test_a_city_alone_is_placed_inside_that_city(app, demo_districts):
+    assert located(app, "Pasar Minggu, JAKARTA SELATAN")[-1] == "jkt-selatan"
 
 
-def test_an_address_id_is_a_district_code(demo_districts):
-    assert located(demo_districts, None, "jkt-timur-cakung")[0] == "jkt-timur-cakung"
-    assert located(demo_districts, "Menteng", "no-such-code")[0] == "jkt-pusat-menteng"
+def test_an_address_id_is_a_district_code(app, demo_districts):
+    assert located(app, None, "jkt-timur-cakung")[0] == "jkt-timur-cakung"
+    assert located(app, "Menteng", "no-such-code")[0] == "jkt-pusat-menteng"
 
 
-def test_an_address_naming_no_district_is_not_placed(demo_districts):
-    with demo_districts.app_context():
+def test_an_address_naming_no_district_is_not_placed(app, demo_districts):
+    with app.app_context():
         assert hooks().locate_address(address_string="Jl. Sudirman 1", address_id=None) is None
         assert hooks().locate_address(address_string=None, address_id="unknown") is None
 

@@ -103,7 +103,9 @@ def shows_a_picture(page: Page, name: str) -> bool:
 
 
 @pytest.mark.needs_plugins("cctv")
-def test_a_camera_without_a_picture_now_says_so(client, live_server, open_page, make_account, segments):
+def test_a_camera_without_a_picture_now_says_so(
+    client, live_server, open_page, make_account, segments
+):
     add_camera(client, make_account("admin"), "Kamera mati", east_of_thamrin(30))
     visitor = phone(open_page)
     visitor.goto(f"{live_server}{PAGE}")
