@@ -301,6 +301,44 @@ def test_without_the_dispatch_plugin_there_is_no_officer_layer(
 
 
 @pytest.mark.needs_plugins("routing")
+def test_a_note_typed_while_an_action_is_on_its_way_is_kept(live_server, open_page, make_account):
+    complaint = report(live_server, "Sampah di gang.")
+    console = open_console(open_page, live_server, make_account("staff", agency="dlh"))
+    console.locator("#queue li").first.get_by_role("button").click()
+    detail = console.locator("#detail-info")
+    expect(detail).to_contain_text("Sampah di gang.")
+    note = console.get_by_label("Note (optional with a status change)")
+    add_note = console.get_by_role("button", name="Add note")
+
+    # The acknowledgement is held on its way while the person writes the next note.
+    held: list[Any] = []
+    the_report = f"**/api/v1/complaints/{complaint['id']}"
+    console.route(
+        the_report,
+        lambda route: held.append(route) if route.request.method == "PATCH" else route.continue_(),
+    )
+    console.get_by_role("button", name="Acknowledge", exact=True).click()
+    expect(add_note).to_be_disabled()
+    for _ in range(250):
+        if held:
+            break
+        console.wait_for_timeout(20)
+    assert held, "the acknowledgement was sent"
+    note.fill("Truk dikirim besok pagi.")
+    held[0].continue_()
+    console.unroute(the_report)
+    expect(detail.locator("[data-fact='Status']")).to_have_text("acknowledged")
+    expect(add_note).to_be_enabled()
+    expect(note).to_have_value("Truk dikirim besok pagi.")
+
+    # Sent and untouched, the note is cleared once it is saved.
+    add_note.click()
+    expect(console.get_by_text("Note added.")).to_be_visible()
+    expect(note).to_have_value("")
+    expect(detail).to_contain_text("Truk dikirim besok pagi.")
+
+
+@pytest.mark.needs_plugins("routing")
 def test_keyboard_moves_through_the_queue_and_acknowledges(live_server, open_page, make_account):
     staff = make_account("staff", agency="dlh")
     oldest = report(live_server, "Sampah pertama.")

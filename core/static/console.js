@@ -494,29 +494,38 @@ async function act(path, method, payload, doneText, body) {
   }
 }
 
+// A text sent with an action is cleared once the action is done, unless the person typed on
+// while it was on its way: that is a new text, not the one sent.
+function clearSent(field, sent) {
+  if (field.value === sent) field.value = "";
+}
+
 async function changeStatus(status) {
-  const note = panel.note.value.trim();
+  const sent = panel.note.value;
+  const note = sent.trim();
   const payload = { status, note_public: panel.notePublic.checked };
   if (note) payload.note = note;
   const [, , doneText] = STATUS_ACTIONS.find(([each]) => each === status);
-  if (await act(`/api/v1/complaints/${selectedId}`, "PATCH", payload, doneText)) panel.note.value = "";
+  if (await act(`/api/v1/complaints/${selectedId}`, "PATCH", payload, doneText)) clearSent(panel.note, sent);
 }
 
 async function addNote() {
-  const note = panel.note.value.trim();
+  const sent = panel.note.value;
+  const note = sent.trim();
   if (!note) {
     showAlert(panel.error, t("Write the note first."));
     panel.note.focus();
     return;
   }
   const payload = { note, note_public: panel.notePublic.checked };
-  if (await act(`/api/v1/complaints/${selectedId}`, "PATCH", payload, t("Note added."))) panel.note.value = "";
+  if (await act(`/api/v1/complaints/${selectedId}`, "PATCH", payload, t("Note added."))) clearSent(panel.note, sent);
 }
 
 async function forward() {
   const agency = panel.forwardAgency.value;
   const unit = panel.forwardUnit.value || null;
-  const reason = panel.forwardReason.value.trim();
+  const sent = panel.forwardReason.value;
+  const reason = sent.trim();
   if (reason.length < 3) {
     showAlert(panel.error, t("Give a reason (at least 3 characters)."));
     return;
@@ -524,7 +533,7 @@ async function forward() {
   const id = selectedId;
   const where = unit ? `${agencyName(agencies, agency)}, ${panel.forwardUnit.selectedOptions[0].textContent}` : agencyName(agencies, agency);
   if (await act(`/api/v1/complaints/${id}/forward`, "POST", { agency, unit, reason }, t("Handed on to {where}.", { where }))) {
-    panel.forwardReason.value = "";
+    clearSent(panel.forwardReason, sent);
   }
 }
 
