@@ -131,6 +131,12 @@ export function safeUrl(url) {
   return typeof url === "string" && /^(\/(?!\/)|https?:\/\/)/.test(url) ? url : "#";
 }
 
+// A text sent with an action is cleared once the action is done, unless the person typed on
+// while it was on its way: that is a new text, not the one sent.
+export function clearSent(field, sent) {
+  if (field.value === sent) field.value = "";
+}
+
 export function showAlert(node, message) {
   node.textContent = message || "";
   node.hidden = !message;

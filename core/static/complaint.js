@@ -1,6 +1,6 @@
 // One complaint, followed live: the page re-reads it, its "me too" count and its discussion
 // whenever the server says it changed.
-import { api, complaintNodes, connectLive, el, formatTime, loadAgencies, makeMap, showAlert, statusIcon, t } from "./common.js";
+import { api, clearSent, complaintNodes, connectLive, el, formatTime, loadAgencies, makeMap, showAlert, statusIcon, t } from "./common.js";
 
 const page = document.getElementById("complaint-page");
 const complaintId = Number(page.dataset.complaintId);
@@ -268,7 +268,8 @@ commentForm?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const body = commentForm.elements.body;
   const send = document.getElementById("comment-send");
-  const text = body.value.trim();
+  const sent = body.value;
+  const text = sent.trim();
   if (!text) {
     setCommentError(t("Write something first."));
     body.focus();
@@ -278,7 +279,7 @@ commentForm?.addEventListener("submit", async (event) => {
   send.disabled = true;
   try {
     await api(`/api/v1/complaints/${complaintId}/comments`, { method: "POST", json: { body: text } });
-    commentForm.reset();
+    clearSent(body, sent);
     loadComments();
   } catch (problem) {
     const messages = problem.fields && problem.fields.body;

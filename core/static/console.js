@@ -4,6 +4,7 @@ import {
   agencyName,
   api,
   categoryText,
+  clearSent,
   complaintNodes,
   connectLive,
   el,
@@ -492,12 +493,6 @@ async function act(path, method, payload, doneText, body) {
   } finally {
     if (id === selectedId) setBusy(false);
   }
-}
-
-// A text sent with an action is cleared once the action is done, unless the person typed on
-// while it was on its way: that is a new text, not the one sent.
-function clearSent(field, sent) {
-  if (field.value === sent) field.value = "";
 }
 
 async function changeStatus(status) {

@@ -5,6 +5,7 @@ import {
   ApiProblem,
   api,
   categoryText,
+  clearSent,
   complaintNodes,
   connectLive,
   el,
@@ -471,7 +472,8 @@ for (const input of jobView.photoInputs) input.addEventListener("change", () => 
 async function changeStatus(status) {
   if (!job) return;
   const id = job.complaint.id;
-  const note = jobView.note.value.trim();
+  const sent = jobView.note.value;
+  const note = sent.trim();
   const json = note ? { status, note, note_public: true } : { status };
   showAlert(jobView.statusError, "");
   showAlert(jobView.statusDone, "");
@@ -480,7 +482,7 @@ async function changeStatus(status) {
   endingJob = status === "resolved";
   try {
     const complaint = await api(`/api/v1/complaints/${id}`, { method: "PATCH", json });
-    jobView.note.value = "";
+    clearSent(jobView.note, sent);
     if (status === "resolved") {
       await loadMe();
       showAlert(news, [t("Report #{id} is fixed.", { id }), DUTY_TEXT[me.state] || ""].join(" "));
