@@ -166,9 +166,11 @@ async function showPicture(camera, picture) {
     // A new query each time, so that neither the browser nor a proxy answers from its cache.
     const response = await fetch(`${camera.snapshot}?t=${Date.now()}`, { headers, credentials: "same-origin" });
     if (response.ok && (response.headers.get("Content-Type") || "").startsWith("image/")) {
-      const image = el("img", { src: URL.createObjectURL(await response.blob()), alt: t("Latest picture from {name}", { name: camera.name }) });
+      const frame = await response.blob();
+      if (picture.firstChild !== note) return; // closed, or opened again, meanwhile
+      const image = el("img", { src: URL.createObjectURL(frame), alt: t("Latest picture from {name}", { name: camera.name }) });
       image.addEventListener("load", () => URL.revokeObjectURL(image.src), { once: true });
-      if (picture.isConnected && picture.firstChild === note) picture.replaceChildren(image, el("p", { className: "hint" }, allCameras));
+      picture.replaceChildren(image, el("p", { className: "hint" }, allCameras));
       return;
     }
     problem = t("No picture from this camera right now.");
