@@ -15,6 +15,7 @@ import uuid  # noqa: E402
 from collections.abc import Callable, Iterator, Mapping  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
+from importlib import resources  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -28,6 +29,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from core import auth, db  # noqa: E402
 from core.app import create_app  # noqa: E402
 from core.catalog import build_catalog, sync_catalog  # noqa: E402
+from core.cli import main as smartcity_cli  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.models import Base  # noqa: E402
 from core.plugins import Hooks, build_manager, entry_points  # noqa: E402
@@ -309,12 +311,8 @@ def demo_districts(runner: Any) -> None:
     would: ``smartcity import districts config/demo/districts.geojson``. The routing plugin
     imports districts, so a test using this needs it (``needs_plugins("routing")`` outside
     ``plugins/routing``)."""
-    from importlib import resources
-
-    from core.cli import main
-
     with resources.as_file(resources.files("config") / "demo/districts.geojson") as path:
-        result = runner.invoke(main, ["import", "districts", str(path)])
+        result = runner.invoke(smartcity_cli, ["import", "districts", str(path)])
     assert result.exit_code == 0, result.output
 
 
